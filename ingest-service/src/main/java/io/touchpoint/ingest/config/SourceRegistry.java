@@ -1,0 +1,112 @@
+package io.touchpoint.ingest.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+
+/**
+ * The configured sources, checked once at start-up and looked up by write key.
+ *
+ * <p>Lookup compares SHA-256 digests with {@link MessageDigest#isEqual} against every source,
+ * without an early exit, so the answer time does not reveal how much of a key was right nor which
+ * source matched. Write keys are never logged.
+ */
+@Startup
+@ApplicationScoped
+public class SourceRegistry {
+
+    /** The key the dev and test profiles ship with; never acceptable in production. */
+    public static final String DEV_WRITE_KEY = "dev-write-key";
+    public static final int MIN_WRITE_KEY_LENGTH = 16;
+
+    private static final Logger LOG = Logger.getLogger(SourceRegistry.class);
+
+    /** A source that a request authenticated as. */
+    public record AuthenticatedSource(String id, Channel channel, String name) {
+    }
+
+    private record Entry(AuthenticatedSource source, byte[] keyDigest) {
+    }
+
+    private final List<Entry> entries;
+
+    @Inject
+    public SourceRegistry(IngestConfig config) {
+        List<String> problems = problems(config.sources(), config.allowDevWriteKeys());
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("ingest-service refuses to start: " + String.join("; ", problems));
+        }
+        List<Entry> list = new ArrayList<>();
+        new TreeMap<>(config.sources()).forEach((id, s) -> list.add(
+                new Entry(new AuthenticatedSource(id, s.channel(), s.name()), sha256(s.writeKey()))));
+        this.entries = List.copyOf(list);
+        LOG.infof("ingest sources: %s", list.stream()
+                .map(e -> e.source().id() + " (" + e.source().channel().wire() + ")").toList());
+    }
+
+    /**
+     * What is wrong with a set of sources; empty when it is fit to run. Pure, so the prod rules can
+     * be tested without starting the application.
+     */
+    public static List<String> problems(Map<String, IngestConfig.Source> sources, boolean allowDevWriteKeys) {
+        List<String> problems = new ArrayList<>();
+        if (sources.isEmpty()) {
+            problems.add("no ingest source is configured; set touchpoint.ingest.sources.\"<source-id>\".write-key, "
+                    + ".channel and .name");
+            return problems;
+        }
+        Map<String, String> idByDigest = new TreeMap<>();
+        new TreeMap<>(sources).forEach((id, s) -> {
+            String key = s.writeKey();
+            if (!allowDevWriteKeys) {
+                if (DEV_WRITE_KEY.equals(key)) {
+                    problems.add("source '" + id + "' uses the development write key");
+                } else if (key.length() < MIN_WRITE_KEY_LENGTH) {
+                    problems.add("source '" + id + "' has a write key shorter than " + MIN_WRITE_KEY_LENGTH
+                            + " characters");
+                }
+            }
+            String other = idByDigest.putIfAbsent(java.util.HexFormat.of().formatHex(sha256(key)), id);
+            if (other != null) {
+                problems.add("sources '" + other + "' and '" + id + "' share one write key");
+            }
+        });
+        return problems;
+    }
+
+    /** The source owning this write key, compared in constant time against every source. */
+    public Optional<AuthenticatedSource> authenticate(String writeKey) {
+        if (writeKey == null || writeKey.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] candidate = sha256(writeKey);
+        AuthenticatedSource found = null;
+        for (Entry e : entries) {
+            // no early exit: every source is compared whatever matched before
+            if (MessageDigest.isEqual(e.keyDigest(), candidate) & found == null) {
+                found = e.source();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

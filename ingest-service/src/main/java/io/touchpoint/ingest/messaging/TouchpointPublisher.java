@@ -1,0 +1,90 @@
+package io.touchpoint.ingest.messaging;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.touchpoint.ingest.config.IngestConfig;
+import io.touchpoint.ingest.service.IngestMetrics;
+import io.touchpoint.ingest.service.PublishUnavailableException;
+import io.touchpoint.ingest.service.RejectedTouchpoint;
+import io.touchpoint.ingest.service.Touchpoint;
+
+/**
+ * Writes records to Kafka and completes only when the broker acknowledged them (acks=all,
+ * idempotent producer, see application.properties). A nack or no acknowledgement within
+ * {@code touchpoint.ingest.ack-timeout} fails with {@link PublishUnavailableException}, which the
+ * caller turns into 503 so the client retries: nothing is accepted that Kafka did not take.
+ */
+@ApplicationScoped
+public class TouchpointPublisher {
+
+    public static final String TOUCHPOINTS_TOPIC = "touchpoints.v1";
+    public static final String REJECTED_TOPIC = "touchpoints.rejected.v1";
+
+    // BUFFER, never DROP: when the buffer is full the send fails and the client gets 503.
+    @Inject
+    @Channel("touchpoints-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> touchpoints;
+
+    @Inject
+    @Channel("rejected-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+    MutinyEmitter<String> rejected;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    IngestMetrics metrics;
+
+    private final ObjectMapper mapper;
+
+    public TouchpointPublisher() {
+        this.mapper = new ObjectMapper();
+    }
+
+    /** Publishes a touchpoint keyed by its customer key. */
+    public Uni<Void> publish(Touchpoint touchpoint) {
+        return send(touchpoints, TOUCHPOINTS_TOPIC, touchpoint.customerKey(), touchpoint);
+    }
+
+    /** Publishes a refused event keyed by its source. */
+    public Uni<Void> publish(RejectedTouchpoint record) {
+        return send(rejected, REJECTED_TOPIC, record.sourceId(), record);
+    }
+
+    private Uni<Void> send(MutinyEmitter<String> emitter, String topic, String key, Object value) {
+        return Uni.createFrom().deferred(() -> {
+            String json;
+            try {
+                json = mapper.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                return Uni.createFrom().failure(new IllegalStateException("cannot write a " + topic + " record", e));
+            }
+            Message<String> message = Message.of(json)
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(key).build());
+            long start = System.nanoTime();
+            Duration timeout = config.ackTimeout();
+            return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
+                    .ifNoItem().after(timeout).failWith(() -> new PublishUnavailableException(
+                            "Kafka did not acknowledge the record within " + timeout.toMillis() + " ms", null))
+                    .onFailure(e -> !(e instanceof PublishUnavailableException))
+                    .transform(e -> new PublishUnavailableException("Kafka refused the record", e))
+                    .onItemOrFailure().invoke((ok, failure) -> metrics.kafkaAck(topic, failure == null,
+                            System.nanoTime() - start));
+        });
+    }
+}

@@ -1,0 +1,97 @@
+package io.touchpoint.ingest.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.touchpoint.ingest.config.IngestConfig;
+import io.touchpoint.ingest.service.EventRejectedException;
+import io.touchpoint.ingest.service.PublishUnavailableException;
+import io.touchpoint.ingest.service.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The one place that turns a failure into an {@code application/problem+json} answer, for the REST
+ * resources (as their exception mapper) and for the HTTP layer below them ({@link HttpFailureRoutes}).
+ */
+@ApplicationScoped
+public class ProblemMapper {
+
+    public static final String BASIC_CHALLENGE = "Basic realm=\"touchpoint\"";
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    IngestConfig config;
+
+    @ServerExceptionMapper(Throwable.class)
+    public Response toResponse(Throwable failure, HttpServerRequest request) {
+        ProblemType type = ProblemStatusMap.of(failure);
+        Response.ResponseBuilder response = Response.status(type.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem(type, detail(type, failure, request), request.path()));
+        headers(type).forEach(response::header);
+        return response.build();
+    }
+
+    /** The body for a problem; used by every error path. */
+    public Problem problem(ProblemType type, String detail, String instance) {
+        return new Problem(type.type(), type.title(), type.status(), detail, instance);
+    }
+
+    /** The same body as JSON text, for writers below the REST layer. */
+    public String json(Problem problem) {
+        try {
+            return JSON.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a Problem is always writable", e);
+        }
+    }
+
+    /** Headers that belong to a problem type: the challenge of a 401, the back-off of a 503. */
+    public java.util.Map<String, String> headers(ProblemType type) {
+        return switch (type) {
+            case UNAUTHORIZED -> java.util.Map.of(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
+            case UNAVAILABLE -> java.util.Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(config.retryAfterSeconds()));
+            default -> java.util.Map.of();
+        };
+    }
+
+    /** A human detail; never a stack trace, never a write key. */
+    public String detail(ProblemType type, Throwable failure, HttpServerRequest request) {
+        if (failure instanceof EventRejectedException rejected) {
+            return rejected.detail();
+        }
+        if (failure instanceof UnauthorizedException || failure instanceof PublishUnavailableException) {
+            return failure.getMessage() + (type == ProblemType.UNAVAILABLE ? "; retry later" : "");
+        }
+        if (type == ProblemType.INTERNAL) {
+            LOG.errorf(failure, "unexpected failure on %s %s", request.method(), request.path());
+            return "an unexpected error occurred";
+        }
+        return detail(type, request, failure instanceof WebApplicationException ? failure.getMessage() : null);
+    }
+
+    /** Details for answers known only by type (404, 405, 413, 415 decided by the framework). */
+    public String detail(ProblemType type, HttpServerRequest request, String fallback) {
+        return switch (type) {
+            case NOT_FOUND -> "there is nothing at " + request.path();
+            case METHOD_NOT_ALLOWED -> request.method() + " is not allowed on " + request.path();
+            case UNSUPPORTED_MEDIA_TYPE -> "Content-Type '" + request.getHeader(HttpHeaders.CONTENT_TYPE)
+                    + "' is not accepted; send application/json or text/plain";
+            case NOT_ACCEPTABLE -> "this endpoint answers application/json only";
+            case TOO_LARGE -> "the request body is larger than this server accepts";
+            default -> fallback != null && !fallback.startsWith("HTTP ") ? fallback
+                    : type.title().toLowerCase();
+        };
+    }
+}

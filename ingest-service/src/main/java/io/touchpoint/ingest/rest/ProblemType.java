@@ -1,0 +1,40 @@
+package io.touchpoint.ingest.rest;
+
+/** The problem types this service answers with: a stable {@code type} URN, a status and a title. */
+public enum ProblemType {
+    INVALID_JSON(400, "invalid-json", "Malformed JSON"),
+    INVALID_EVENT(400, "invalid-event", "Invalid event"),
+    BAD_REQUEST(400, "bad-request", "Bad request"),
+    UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
+    NOT_FOUND(404, "not-found", "Not found"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
+    TOO_LARGE(413, "too-large", "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
+    INTERNAL(500, "internal", "Internal error"),
+    UNAVAILABLE(503, "unavailable", "Service unavailable");
+
+    public static final String URN_PREFIX = "urn:touchpoint:problem:";
+
+    private final int status;
+    private final String code;
+    private final String title;
+
+    ProblemType(int status, String code, String title) {
+        this.status = status;
+        this.code = code;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return URN_PREFIX + code;
+    }
+
+    public String title() {
+        return title;
+    }
+}
