@@ -1,0 +1,39 @@
+package io.touchpoint.metrics.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Typed settings of metrics-service under {@code touchpoint.metrics}. Funnels are configuration, not
+ * code: {@code touchpoint.metrics.funnels.<id>.stages=a,b,c} adds a funnel without a build.
+ */
+@ConfigMapping(prefix = "touchpoint.metrics")
+public interface MetricsConfig {
+
+    /** Funnel id → definition. The defaults ({@code lifecycle}, {@code purchase}) live in application.properties. */
+    Map<String, Funnel> funnels();
+
+    /**
+     * How long a transitionId is remembered, so a re-delivered record changes no counter. Must exceed the
+     * longest time a record can be re-delivered (consumer lag plus topic retention of a replay).
+     */
+    @WithDefault("P30D")
+    Duration dedupWindow();
+
+    /** How often the {@code touchpoint_funnel_customers} gauges are read from Redis. */
+    @WithDefault("15s")
+    Duration gaugeRefresh();
+
+    interface Funnel {
+        /** Ordered stages; step i converts when the customer later enters step i+1. */
+        List<String> stages();
+
+        /** A customer who entered a step and did not reach the next one within this window has dropped. */
+        @WithDefault("P14D")
+        Duration conversionWindow();
+    }
+}
