@@ -1,0 +1,130 @@
+package io.touchpoint.journey.messaging;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.touchpoint.journey.config.JourneyConfig;
+import io.touchpoint.journey.repository.OutboxStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Publishes outbox rows to {@code journey.transitions.v1}, keyed by customerId, in id order, and marks
+ * them sent only after Kafka acknowledged them (acks=all). Rows are locked with
+ * {@code FOR UPDATE SKIP LOCKED} for the duration of a pass, so several instances share the outbox.
+ * If the service dies between commit and publication the rows stay unsent and the next pass (of any
+ * instance) publishes them: at least once, consumers dedupe by transitionId.
+ */
+@ApplicationScoped
+public class TransitionRelay {
+
+    private static final Logger LOG = Logger.getLogger(TransitionRelay.class);
+
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    @Inject
+    OutboxStore outbox;
+
+    @Inject
+    JourneyConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    @Channel("transitions")
+    MutinyEmitter<String> emitter;
+
+    private final Counter published;
+    /** One pass at a time per instance; a trigger during a pass asks for another pass after it. */
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    @Inject
+    public TransitionRelay(MeterRegistry registry) {
+        this.published = Counter.builder("touchpoint.journey.transitions.published")
+                .description("journey.transitions.v1 records acknowledged by Kafka").register(registry);
+    }
+
+    /** Leftovers: rows of transactions whose trigger was lost (crash, failed pass, another instance). */
+    @Scheduled(every = "${touchpoint.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        trigger();
+    }
+
+    /** Starts a relay pass unless one is running (then that one goes on until the outbox is drained). */
+    public void trigger() {
+        again.set(true);
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        // a fresh duplicated context: the pass gets its own Hibernate Reactive session, apart from
+        // whatever the caller is doing on its context
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        context.runOnContext(v -> drain(context));
+    }
+
+    private void drain(Context context) {
+        again.set(false);
+        pass(context).subscribe().with(
+                count -> {
+                    if (count > 0 || again.get()) {
+                        drain(context);
+                    } else {
+                        finish(context);
+                    }
+                },
+                failure -> {
+                    LOG.warnf("outbox relay pass failed, the rows stay unsent and are retried: %s", failure.toString());
+                    running.set(false);
+                });
+    }
+
+    private void finish(Context context) {
+        running.set(false);
+        // a trigger that arrived between the last pass and the flag reset must not be lost
+        if (again.get() && running.compareAndSet(false, true)) {
+            context.runOnContext(v -> drain(context));
+        }
+    }
+
+    /** One batch: lock, publish in order, wait for every ack, mark sent, commit. Returns rows published. */
+    Uni<Integer> pass(Context context) {
+        return sessions.withTransaction((s, tx) -> outbox.lockUnsent(s, config.outbox().batchSize())
+                .chain(rows -> {
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Uni<Void>> sends = rows.stream().map(this::send).toList();
+                    return Uni.join().all(sends).andFailFast()
+                            // acks arrive on Kafka's thread; the session belongs to this context
+                            .emitOn(r -> context.runOnContext(x -> r.run()))
+                            .chain(() -> outbox.markSent(s, rows.stream().map(OutboxStore.Pending::id).toList()))
+                            .invoke(() -> published.increment(rows.size()))
+                            .replaceWith(rows.size());
+                }));
+    }
+
+    private Uni<Void> send(OutboxStore.Pending row) {
+        Message<String> message = Message.of(row.payload())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(row.key()).build());
+        return emitter.sendMessage(message);
+    }
+}

@@ -1,0 +1,81 @@
+package io.touchpoint.journey.rest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
+import io.touchpoint.journey.config.JourneyConfig;
+
+/**
+ * Bearer token on every path outside {@code /q/} (health, metrics and OpenAPI stay open). Tokens are
+ * compared as SHA-256 digests with {@link MessageDigest#isEqual}, in constant time, and never logged.
+ */
+@ApplicationScoped
+public class ApiTokenFilter {
+
+    static final String DEV_TOKEN = "dev-api-token";
+    static final int MIN_LENGTH = 16;
+
+    private final byte[] expected;
+
+    @Inject
+    public ApiTokenFilter(JourneyConfig config) {
+        this.expected = config.api().token().map(ApiTokenFilter::sha256).orElse(null);
+    }
+
+    /** Prod refuses to run with no token, the published dev token, or a short one. */
+    void checkOnStart(@Observes StartupEvent ev, JourneyConfig config) {
+        if (LaunchMode.current() != LaunchMode.NORMAL) {
+            return;
+        }
+        String token = config.api().token().orElse("");
+        if (token.isBlank()) {
+            throw new IllegalStateException("TOUCHPOINT_API_TOKEN (touchpoint.api.token) is not set; the query API needs a token");
+        }
+        if (DEV_TOKEN.equals(token)) {
+            throw new IllegalStateException("TOUCHPOINT_API_TOKEN is the public dev token; set a secret one for prod");
+        }
+        if (token.length() < MIN_LENGTH) {
+            throw new IllegalStateException("TOUCHPOINT_API_TOKEN is shorter than " + MIN_LENGTH + " characters");
+        }
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Response authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("/q/") || path.equals("/q")) {
+            return null;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String instance = path.startsWith("/") ? path : "/" + path;
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return ProblemMapper.problem(ProblemTable.of(new UnauthorizedException("")),
+                    "Authorization: Bearer <token> is required", instance);
+        }
+        byte[] given = sha256(header.substring(7).trim());
+        if (expected == null || !MessageDigest.isEqual(given, expected)) {
+            return ProblemMapper.problem(ProblemTable.of(new UnauthorizedException("")),
+                    "The API token is not valid", instance);
+        }
+        return null;
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.touchpoint.journey.service;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.touchpoint.journey.config.JourneyConfig;
+
+/**
+ * Placeholder identifier values ("anonymous", "0", "null", ...) that many different people send.
+ * Linking on them would stitch strangers into one customer, so they never create or link anything.
+ */
+@ApplicationScoped
+public class BlockedIdentifiers {
+
+    private final Set<String> blocked;
+
+    @Inject
+    public BlockedIdentifiers(JourneyConfig config) {
+        this(Set.copyOf(config.identity().blockedValues()));
+    }
+
+    public BlockedIdentifiers(Set<String> values) {
+        this.blocked = values.stream().map(BlockedIdentifiers::normalise).collect(Collectors.toUnmodifiableSet());
+    }
+
+    public boolean isBlocked(String value) {
+        return value == null || value.isBlank() || blocked.contains(normalise(value));
+    }
+
+    private static String normalise(String v) {
+        return v.trim().toLowerCase(Locale.ROOT);
+    }
+}

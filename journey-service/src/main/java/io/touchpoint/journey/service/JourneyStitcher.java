@@ -1,0 +1,183 @@
+package io.touchpoint.journey.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.repository.OutboxStore;
+import io.touchpoint.journey.repository.TouchpointStore;
+
+/**
+ * Turns one touchpoint into journey state, in one PostgreSQL transaction: resolve the customer
+ * (identity graph), store the touchpoint (idempotent by messageId), merge customers, assign the
+ * stage, update the stage history and write the resulting transitions to the outbox.
+ */
+@ApplicationScoped
+public class JourneyStitcher {
+
+    private static final Logger LOG = Logger.getLogger(JourneyStitcher.class);
+
+    /** What became of a record. */
+    public enum Outcome {
+        STORED, DUPLICATE
+    }
+
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    @Inject
+    IdentityGraph identity;
+
+    @Inject
+    TouchpointStore touchpoints;
+
+    @Inject
+    OutboxStore outbox;
+
+    @Inject
+    StageModel model;
+
+    private final Counter stored;
+    private final Counter duplicates;
+
+    @Inject
+    public JourneyStitcher(MeterRegistry registry) {
+        this.stored = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "stored")
+                .description("touchpoints.v1 records processed, by outcome").register(registry);
+        this.duplicates = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "duplicate")
+                .description("touchpoints.v1 records processed, by outcome").register(registry);
+    }
+
+    public Uni<Outcome> record(TouchpointEvent event) {
+        return sessions.withTransaction((session, tx) -> record(session, event))
+                // lock waits of concurrent merges and deadlocks/serialisation failures are transient:
+                // the whole transaction runs again; anything else goes to the dead-letter topic
+                .onFailure(JourneyStitcher::isTransient).retry()
+                .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(8)
+                .invoke(outcome -> (outcome == Outcome.STORED ? stored : duplicates).increment());
+    }
+
+    private Uni<Outcome> record(Mutiny.Session s, TouchpointEvent e) {
+        Instant now = Instant.now();
+        return identity.plan(s, e).chain(plan -> touchpoints.insert(s, e, plan.customer()).chain(inserted -> {
+            if (!inserted) {
+                LOG.debugf("touchpoint %s already stored: nothing changes", e.messageId());
+                return Uni.createFrom().item(Outcome.DUPLICATE);
+            }
+            return identity.apply(s, plan, now)
+                    .call(merged -> writeMerges(s, plan, e, now))
+                    .chain(merged -> assignStages(s, plan.customer(), e, merged))
+                    .replaceWith(Outcome.STORED);
+        }));
+    }
+
+    private Uni<Void> writeMerges(Mutiny.Session s, IdentityGraph.Plan plan, TouchpointEvent e, Instant now) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UUID absorbed : plan.absorbed()) {
+            chain = chain.chain(() -> outbox.add(s, Transition.customerMerged(plan.customer(), absorbed, now, e.messageId())));
+        }
+        return chain;
+    }
+
+    private Uni<Void> assignStages(Mutiny.Session s, UUID customer, TouchpointEvent e, boolean merged) {
+        if (!e.isStageCandidate() && !merged) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Boolean> replay = merged ? Uni.createFrom().item(true)
+                : touchpoints.hasLaterTouchpoint(s, customer, e.timestamp(), e.messageId());
+        return replay.chain(full -> full ? replay(s, customer) : append(s, customer, e));
+    }
+
+    /** The common case: the touchpoint is the customer's latest, so only it needs a stage. */
+    private Uni<Void> append(Mutiny.Session s, UUID customer, TouchpointEvent e) {
+        return touchpoints.stageHistory(s, customer).chain(history -> {
+            Set<String> reached = history.stream().map(StageEntry::stage).collect(Collectors.toCollection(HashSet::new));
+            String stage = model.stageFor(e.type(), e.event(), e.channel(), reached).orElse(null);
+            if (stage == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> setStage = touchpoints.setStage(s, e.messageId(), stage);
+            if (reached.contains(stage)) {
+                return setStage;
+            }
+            StageEntry entry = new StageEntry(stage, e.timestamp(), e.channel(), e.sourceId(), e.messageId());
+            String previous = model.furthest(reached).orElse(null);
+            return setStage.chain(() -> touchpoints.insertStage(s, customer, entry))
+                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, entry, previous)));
+        });
+    }
+
+    /**
+     * A late touchpoint or a merge: replay all of the customer's touchpoints in corrected-time order
+     * and bring stored stages and stage history in line. Stages entered for the first time produce a
+     * stage_entered transition; an earlier entry into a known stage only corrects enteredAt.
+     */
+    private Uni<Void> replay(Mutiny.Session s, UUID customer) {
+        return touchpoints.stageCandidates(s, customer).chain(facts -> touchpoints.stageHistory(s, customer)
+                .chain(history -> {
+                    StageTimeline timeline = StageTimeline.replay(model, facts);
+                    Map<String, StageEntry> before = history.stream()
+                            .collect(Collectors.toMap(StageEntry::stage, Function.identity()));
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (TouchpointFacts t : facts) {
+                        String stage = timeline.stageByMessage().get(t.messageId());
+                        if (!Objects.equals(stage, t.stage())) {
+                            chain = chain.chain(() -> touchpoints.setStage(s, t.messageId(), stage));
+                        }
+                    }
+                    for (StageTimeline.Entered entered : timeline.entered().values()) {
+                        StageEntry now = entered.entry();
+                        StageEntry old = before.get(now.stage());
+                        if (old == null) {
+                            chain = chain.chain(() -> touchpoints.insertStage(s, customer, now))
+                                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, now, entered.previousStage())));
+                        } else if (!old.equals(now)) {
+                            chain = chain.chain(() -> touchpoints.updateStage(s, customer, now));
+                        }
+                    }
+                    for (String stage : List.copyOf(before.keySet())) {
+                        if (!timeline.entered().containsKey(stage)) {
+                            LOG.infof("customer %s no longer reaches stage %s after replay", customer, stage);
+                            chain = chain.chain(() -> touchpoints.deleteStage(s, customer, stage));
+                        }
+                    }
+                    return chain;
+                }));
+    }
+
+    static boolean isTransient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IdentityGraph.ConcurrentMergeException) {
+                return true;
+            }
+            String m = String.valueOf(c.getMessage());
+            // PostgreSQL: 40001 serialization_failure, 40P01 deadlock_detected, 23505 when two new
+            // customers raced for one identifier (the loser retries and finds the winner's)
+            if (m.contains("40001") || m.contains("40P01") || m.contains("23505")
+                    || c instanceof java.net.ConnectException
+                    || c instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                return true;
+            }
+            if (c == c.getCause()) {
+                break;
+            }
+        }
+        return false;
+    }
+}
