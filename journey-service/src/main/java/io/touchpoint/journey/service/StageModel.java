@@ -52,7 +52,13 @@ public final class StageModel {
      * naming every problem.
      */
     public static StageModel of(String source, List<String> stages, List<Rule> rules, List<Funnel> funnels) {
-        List<String> problems = new ArrayList<>();
+        return of(source, stages, rules, funnels, List.of());
+    }
+
+    /** As {@link #of(String, List, List, List)}, adding problems the caller already found while reading. */
+    static StageModel of(String source, List<String> stages, List<Rule> rules, List<Funnel> funnels,
+            List<String> readProblems) {
+        List<String> problems = new ArrayList<>(readProblems);
         List<String> stageList = stages == null ? List.of() : stages;
         if (stageList.isEmpty()) {
             problems.add("'stages' is empty: define at least one stage");
@@ -128,7 +134,9 @@ public final class StageModel {
                 last = Math.max(last, idx);
             }
             if (f.conversionWindow() == null) {
-                problems.add(at + " has no conversionWindow (ISO-8601 duration such as P14D)");
+                if (problems.stream().noneMatch(p -> p.startsWith(at + " has conversionWindow"))) {
+                    problems.add(at + " has no conversionWindow (ISO-8601 duration such as P14D)");
+                }
             } else if (f.conversionWindow().isNegative() || f.conversionWindow().isZero()) {
                 problems.add(at + " has a conversionWindow that is not positive");
             }

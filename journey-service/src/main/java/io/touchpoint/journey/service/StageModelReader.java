@@ -48,15 +48,11 @@ public final class StageModelReader {
                 } catch (DateTimeParseException e) {
                     problems.add("funnel '" + f.name() + "' has conversionWindow '" + f.conversionWindow()
                             + "', not an ISO-8601 duration such as P14D");
-                    continue;
                 }
             }
             funnels.add(new StageModel.Funnel(f.name(), f.stages(), window));
         }
-        if (!problems.isEmpty()) {
-            throw new StageModelException(source, problems);
-        }
-        return StageModel.of(source, doc.stages(), doc.rules(), funnels);
+        return StageModel.of(source, doc.stages(), doc.rules(), funnels, problems);
     }
 
     record Document(List<String> stages, List<StageModel.Rule> rules, List<FunnelDocument> funnels) {
