@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.metrics.repository.FunnelCounterRepository;
 import io.touchpoint.metrics.service.Transition.CustomerMerged;
@@ -19,7 +20,9 @@ import io.touchpoint.metrics.service.Transition.Unrecognized;
  * Counts journey transitions into the funnels: each customer once per funnel and stage, conversions from one
  * step to the next, and merges that make two customers one person. Every transition is recorded in
  * {@code touchpoint_metrics_transitions_total{kind,outcome}}.
+ * Created at start-up so every series of that counter is exposed (at zero) before the first record arrives.
  */
+@Startup
 @ApplicationScoped
 public class FunnelCounter {
 
