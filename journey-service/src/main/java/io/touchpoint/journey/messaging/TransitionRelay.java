@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -64,7 +65,8 @@ public class TransitionRelay {
     }
 
     /** Leftovers: rows of transactions whose trigger was lost (crash, failed pass, another instance). */
-    @Scheduled(every = "${touchpoint.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${touchpoint.outbox.poll-interval}", skipExecutionIf = RelayStartGate.class,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         trigger();
     }
@@ -78,6 +80,7 @@ public class TransitionRelay {
         // a fresh duplicated context: the pass gets its own Hibernate Reactive session, apart from
         // whatever the caller is doing on its context
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(v -> drain(context));
     }
 
