@@ -155,4 +155,29 @@ class FunnelCountingTest {
         assertEquals(supportAppBefore + 1, entered("lifecycle", "support", "app"));
         assertEquals(supportWebBefore, entered("lifecycle", "support", "web"));
     }
+
+    @Test
+    void entriesOfAnAbsorbedCustomerAfterTheMergeCountUnderTheSurvivor() {
+        long supportBefore = entered("lifecycle", "support");
+        long supportEmailBefore = entered("lifecycle", "support", "email");
+        long repeatBefore = entered("lifecycle", "repeat");
+        double mergesBefore = PrometheusScrape.value("touchpoint_metrics_transitions_total", "kind",
+                "customer_merged", "outcome", "counted");
+        String survivor = customer();
+        String absorbed = customer();
+        Instant t = now();
+        send(survivor, stageEntered(survivor, "support", "web", t), stageEntered(survivor, "repeat", "web",
+                t.plusSeconds(60)), customerMerged(survivor, absorbed, t.plusSeconds(120)));
+        awaitEntered("lifecycle", "repeat", null, repeatBefore + 1);
+        FunnelApi.await("the merge is applied", () -> PrometheusScrape.value("touchpoint_metrics_transitions_total",
+                "kind", "customer_merged", "outcome", "counted"), v -> v == mergesBefore + 1);
+
+        // the absorbed id's own records arrive late (another partition): they belong to the same person
+        send(absorbed, stageEntered(absorbed, "repeat", "app", t.plusSeconds(180)),
+                stageEntered(absorbed, "support", "email", t.minusSeconds(60)));
+        awaitEntered("lifecycle", "support", "email", supportEmailBefore + 1);
+
+        assertEquals(supportBefore + 1, entered("lifecycle", "support"), "the person's support entry moved, once");
+        assertEquals(repeatBefore + 1, entered("lifecycle", "repeat"));
+    }
 }
