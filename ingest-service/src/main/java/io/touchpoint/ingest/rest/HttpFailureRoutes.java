@@ -1,12 +1,19 @@
 package io.touchpoint.ingest.rest;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Problem bodies for answers the HTTP layer gives before a resource runs: a body over
@@ -16,11 +23,25 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class HttpFailureRoutes {
 
+    /** Quarkus answers an over-limit Content-Length with an empty 413 from a route of this order. */
+    private static final int QUARKUS_BODY_LIMIT_ORDER = -2;
+
+    private static final Logger LOG = Logger.getLogger(HttpFailureRoutes.class);
+
     @Inject
     ProblemMapper problems;
 
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+    Optional<MemorySize> maxBodySize;
+
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::onFailure);
+        // The API's bodies are read here, one step before Quarkus's own limit check, so an
+        // over-limit body (declared or chunked) fails the route with 413 and gets a problem body.
+        // Quarkus REST then takes the body already read instead of reading it again.
+        BodyHandler bodies = BodyHandler.create(false);
+        maxBodySize.ifPresent(limit -> bodies.setBodyLimit(limit.asLongValue()));
+        router.route("/v1/*").order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);
     }
 
     private void onFailure(RoutingContext ctx) {
@@ -31,8 +52,15 @@ public class HttpFailureRoutes {
         int status = ctx.statusCode();
         ProblemType type = ctx.failure() != null && status < 0 ? ProblemStatusMap.of(ctx.failure())
                 : ProblemStatusMap.ofStatus(status < 0 ? 500 : status);
+        if (type == ProblemType.INTERNAL) {
+            LOG.errorf(ctx.failure(), "unexpected failure on %s %s", ctx.request().method(), ctx.request().path());
+        }
         String detail = type == ProblemType.INTERNAL ? "an unexpected error occurred"
                 : problems.detail(type, ctx.request(), null);
+        write(ctx, type, detail);
+    }
+
+    private void write(RoutingContext ctx, ProblemType type, String detail) {
         String body = problems.json(problems.problem(type, detail, ctx.request().path()));
         ctx.response().setStatusCode(type.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         problems.headers(type).forEach(ctx.response()::putHeader);

@@ -1,0 +1,68 @@
+package io.touchpoint.ingest;
+
+import static io.restassured.RestAssured.given;
+import static io.touchpoint.ingest.TrackEndpointTest.DEV_BASIC;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** What operators rely on: readiness that includes Kafka, the ingest counters, the API description. */
+@QuarkusTest
+class ObservabilityTest {
+
+    private static final Pattern ACCEPTED = Pattern.compile(
+            "touchpoint_ingest_events_total\\{channel=\"web\",outcome=\"accepted\",source=\"dev-web\",type=\"track\"} ([0-9.]+)");
+
+    @Test
+    void readinessIsUpAndChecksKafka() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("Kafka connection health check"));
+    }
+
+    @Test
+    void acceptedAndRejectedEventsAreCounted() {
+        double before = accepted(metrics());
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"metrics-test\",\"event\":\"Counted\"}")
+                .when().post("/v1/track").then().statusCode(200);
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"metrics-test\"}")
+                .when().post("/v1/track").then().statusCode(400);
+
+        String after = metrics();
+        assertTrue(accepted(after) >= before + 1, "accepted counter moved");
+        assertTrue(after.contains("touchpoint_ingest_rejected_total{reason=\"missing_event\"}"), after);
+        assertTrue(after.contains(
+                "touchpoint_ingest_events_total{channel=\"web\",outcome=\"rejected\",source=\"dev-web\",type=\"track\"}"));
+        assertTrue(after.contains("touchpoint_ingest_kafka_ack_seconds_count{outcome=\"acked\",topic=\"touchpoints.v1\"}"));
+    }
+
+    @Test
+    void openApiDocumentsTheEndpointsAndProblemShape() {
+        given().accept("application/json").when().get("/q/openapi")
+                .then().statusCode(200)
+                .body(containsString("/v1/track"))
+                .body(containsString("/v1/identify"))
+                .body(containsString("application/problem+json"))
+                .body(containsString("\"Problem\""));
+    }
+
+    private static String metrics() {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private static double accepted(String exposition) {
+        Matcher m = ACCEPTED.matcher(exposition);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}
