@@ -7,13 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -22,6 +21,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.touchpoint.journey.config.JourneyConfig;
 import io.touchpoint.journey.repository.OutboxStore;
+import io.touchpoint.journey.service.JourneyMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -53,16 +53,12 @@ public class TransitionRelay {
     @Channel("transitions")
     MutinyEmitter<String> emitter;
 
-    private final Counter published;
+    @Inject
+    JourneyMetrics metrics;
+
     /** One pass at a time per instance; a trigger during a pass asks for another pass after it. */
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-
-    @Inject
-    public TransitionRelay(MeterRegistry registry) {
-        this.published = Counter.builder("touchpoint.journey.transitions.published")
-                .description("journey.transitions.v1 records acknowledged by Kafka").register(registry);
-    }
 
     /** Leftovers: rows of transactions whose trigger was lost (crash, failed pass, another instance). */
     @Scheduled(every = "${touchpoint.outbox.poll-interval}", skipExecutionIf = RelayStartGate.class,
@@ -120,7 +116,7 @@ public class TransitionRelay {
                             // acks arrive on Kafka's thread; the session belongs to this context
                             .emitOn(r -> context.runOnContext(x -> r.run()))
                             .chain(() -> outbox.markSent(s, rows.stream().map(OutboxStore.Pending::id).toList()))
-                            .invoke(() -> published.increment(rows.size()))
+                            .invoke(() -> metrics.published(rows.size()))
                             .replaceWith(rows.size());
                 }));
     }

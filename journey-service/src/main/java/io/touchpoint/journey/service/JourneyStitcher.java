@@ -14,11 +14,10 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.repository.OutboxStore;
 import io.touchpoint.journey.repository.TouchpointStore;
@@ -53,16 +52,8 @@ public class JourneyStitcher {
     @Inject
     StageModel model;
 
-    private final Counter stored;
-    private final Counter duplicates;
-
     @Inject
-    public JourneyStitcher(MeterRegistry registry) {
-        this.stored = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "stored")
-                .description("touchpoints.v1 records processed, by outcome").register(registry);
-        this.duplicates = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "duplicate")
-                .description("touchpoints.v1 records processed, by outcome").register(registry);
-    }
+    JourneyMetrics metrics;
 
     public Uni<Outcome> record(TouchpointEvent event) {
         return sessions.withTransaction((session, tx) -> record(session, event))
@@ -70,7 +61,7 @@ public class JourneyStitcher {
                 // the whole transaction runs again; anything else goes to the dead-letter topic
                 .onFailure(JourneyStitcher::isTransient).retry()
                 .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(8)
-                .invoke(outcome -> (outcome == Outcome.STORED ? stored : duplicates).increment());
+                .invoke(metrics::touchpoint);
     }
 
     private Uni<Outcome> record(Mutiny.Session s, TouchpointEvent e) {

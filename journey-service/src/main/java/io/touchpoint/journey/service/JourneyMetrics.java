@@ -1,0 +1,41 @@
+package io.touchpoint.journey.service;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The service's own counters, registered at start-up so Prometheus sees them (at 0) before the first
+ * record: {@code touchpoint_journey_touchpoints_total{outcome=stored|duplicate}} and
+ * {@code touchpoint_journey_transitions_published_total}.
+ */
+@Startup
+@Singleton
+public class JourneyMetrics {
+
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Counter published;
+
+    @Inject
+    public JourneyMetrics(MeterRegistry registry) {
+        String touchpoints = "touchpoints.v1 records processed, by outcome";
+        this.stored = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "stored")
+                .description(touchpoints).register(registry);
+        this.duplicates = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "duplicate")
+                .description(touchpoints).register(registry);
+        this.published = Counter.builder("touchpoint.journey.transitions.published")
+                .description("journey.transitions.v1 records acknowledged by Kafka").register(registry);
+    }
+
+    public void touchpoint(JourneyStitcher.Outcome outcome) {
+        (outcome == JourneyStitcher.Outcome.STORED ? stored : duplicates).increment();
+    }
+
+    public void published(int count) {
+        published.increment(count);
+    }
+}
