@@ -54,11 +54,13 @@ final class TopicReader {
 
     /** The one record of the topic whose value satisfies the predicate; fails if there is none or several. */
     static ConsumerRecord<String, String> single(String topic, Predicate<String> value) {
-        List<ConsumerRecord<String, String>> matching = readAll(topic).stream()
-                .filter(r -> value.test(r.value())).toList();
+        List<ConsumerRecord<String, String>> all = readAll(topic);
+        List<ConsumerRecord<String, String>> matching = all.stream().filter(r -> value.test(r.value())).toList();
         if (matching.size() != 1) {
-            throw new AssertionError("expected exactly one matching record on " + topic + ", found "
-                    + matching.size() + ": " + matching.stream().map(ConsumerRecord::value).toList());
+            throw new AssertionError("expected exactly one matching record among the " + all.size() + " on " + topic
+                    + ", found " + matching.size() + ": " + matching.stream().map(ConsumerRecord::value).toList()
+                    + "; all: " + all.stream().map(r -> r.value().substring(0, Math.min(300, r.value().length())))
+                            .toList());
         }
         return matching.get(0);
     }

@@ -144,4 +144,17 @@ class TrackEndpointTest {
         ConsumerRecord<String, String> record = TopicReader.single(TOUCHPOINTS, v -> v.contains(marker));
         assertEquals("4242", record.key());
     }
+
+    @Test
+    void largeEventUnderTheLimitArrivesIntact() throws Exception {
+        String marker = "large-" + UUID.randomUUID();
+        String blob = "0123456789abcdef".repeat(1800); // ~29 KB body, under the 32 KB event limit
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"" + marker + "\",\"event\":\"Large\",\"properties\":{\"blob\":\"" + blob + "\"}}")
+                .when().post("/v1/track")
+                .then().statusCode(200);
+
+        JsonNode tp = JSON.readTree(TopicReader.single(TOUCHPOINTS, v -> v.contains(marker)).value());
+        assertEquals(blob, tp.at("/properties/blob").asText());
+    }
 }

@@ -38,7 +38,8 @@ public class HttpFailureRoutes {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::onFailure);
         // The API's bodies are read here, one step before Quarkus's own limit check, so an
         // over-limit body (declared or chunked) fails the route with 413 and gets a problem body.
-        // Quarkus REST then takes the body already read instead of reading it again.
+        // TrackingResource takes the bytes from this read (RoutingContext.body()); it has no JAX-RS
+        // entity parameter: binding byte[] over a body read here handed it a 40 KB body as zeros.
         BodyHandler bodies = BodyHandler.create(false);
         maxBodySize.ifPresent(limit -> bodies.setBodyLimit(limit.asLongValue()));
         router.route("/v1/*").order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);

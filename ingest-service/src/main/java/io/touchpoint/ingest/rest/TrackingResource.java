@@ -24,12 +24,14 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.service.CallType;
 import io.touchpoint.ingest.service.IngestService;
 import io.touchpoint.ingest.service.SegmentCall;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The Segment HTTP Tracking API, so Segment and RudderStack SDKs work unchanged pointed at this
- * service. The body is taken as bytes: the size limit, the JSON errors and the raw payload of a
- * rejection are all ours to decide, and browser beacons send JSON as {@code text/plain}.
+ * service. The body is taken as the bytes the HTTP layer read ({@link HttpFailureRoutes}), not bound
+ * by JAX-RS: the size limit, the JSON errors and the raw payload of a rejection are all ours to
+ * decide, and browser beacons send JSON as {@code text/plain}.
  */
 @Path("/v1")
 @Tag(name = "Tracking", description = "Segment-compatible event collection")
@@ -72,9 +74,8 @@ public class TrackingResource {
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; retry after the given seconds",
             headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Success> track(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            HttpServerRequest request) {
-        return accept(CallType.TRACK, body, authorization, request);
+    public Uni<Success> track(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext ctx) {
+        return accept(CallType.TRACK, authorization, ctx);
     }
 
     @POST
@@ -99,15 +100,17 @@ public class TrackingResource {
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time",
             headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Success> identify(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            HttpServerRequest request) {
-        return accept(CallType.IDENTIFY, body, authorization, request);
+    public Uni<Success> identify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext ctx) {
+        return accept(CallType.IDENTIFY, authorization, ctx);
     }
 
-    private Uni<Success> accept(CallType type, byte[] body, String authorization, HttpServerRequest request) {
+    private Uni<Success> accept(CallType type, String authorization, RoutingContext ctx) {
+        // The body was read (and its size limited) by the route HttpFailureRoutes installs on /v1/*.
+        Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
+        byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         // deferred: a refusal thrown while authenticating travels the same failure path as a Kafka one
-        return Uni.createFrom().deferred(() -> ingest.ingest(type, body == null ? new byte[0] : body,
-                RequestCredentials.basicWriteKey(authorization), RequestCredentials.clientIp(request)))
+        return Uni.createFrom().deferred(() -> ingest.ingest(type, body,
+                RequestCredentials.basicWriteKey(authorization), RequestCredentials.clientIp(ctx.request())))
                 .replaceWith(SUCCESS);
     }
 }
