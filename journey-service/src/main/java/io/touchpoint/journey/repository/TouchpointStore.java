@@ -93,22 +93,13 @@ public class TouchpointStore {
                         text(r[4]))).toList());
     }
 
-    public Uni<Void> insertStage(Mutiny.Session s, UUID customer, StageEntry e) {
+    /** Records the customer's first entry into a stage, or corrects it (a late event, a merge). */
+    public Uni<Void> saveStage(Mutiny.Session s, UUID customer, StageEntry e) {
         return s.createNativeQuery("insert into stage_history (customer_id, stage, entered_at, channel, source_id,"
-                        + " cause_message_id) values (:c, :stage, :at, :channel, :source, :cause)")
-                .setParameter("c", customer)
-                .setParameter("stage", e.stage())
-                .setParameter("at", param(e.enteredAt()))
-                .setParameter("channel", e.channel())
-                .setParameter("source", e.sourceId())
-                .setParameter("cause", e.causeMessageId())
-                .executeUpdate()
-                .replaceWithVoid();
-    }
-
-    public Uni<Void> updateStage(Mutiny.Session s, UUID customer, StageEntry e) {
-        return s.createNativeQuery("update stage_history set entered_at = :at, channel = :channel, source_id = :source,"
-                        + " cause_message_id = :cause where customer_id = :c and stage = :stage")
+                        + " cause_message_id) values (:c, :stage, :at, :channel, :source, :cause)"
+                        + " on conflict (customer_id, stage) do update set entered_at = excluded.entered_at,"
+                        + " channel = excluded.channel, source_id = excluded.source_id,"
+                        + " cause_message_id = excluded.cause_message_id")
                 .setParameter("c", customer)
                 .setParameter("stage", e.stage())
                 .setParameter("at", param(e.enteredAt()))

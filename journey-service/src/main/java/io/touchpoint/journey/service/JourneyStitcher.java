@@ -109,7 +109,7 @@ public class JourneyStitcher {
             }
             StageEntry entry = new StageEntry(stage, e.timestamp(), e.channel(), e.sourceId(), e.messageId());
             String previous = model.furthest(reached).orElse(null);
-            return setStage.chain(() -> touchpoints.insertStage(s, customer, entry))
+            return setStage.chain(() -> touchpoints.saveStage(s, customer, entry))
                     .chain(() -> outbox.add(s, Transition.stageEntered(customer, entry, previous)));
         });
     }
@@ -136,10 +136,10 @@ public class JourneyStitcher {
                         StageEntry now = entered.entry();
                         StageEntry old = before.get(now.stage());
                         if (old == null) {
-                            chain = chain.chain(() -> touchpoints.insertStage(s, customer, now))
+                            chain = chain.chain(() -> touchpoints.saveStage(s, customer, now))
                                     .chain(() -> outbox.add(s, Transition.stageEntered(customer, now, entered.previousStage())));
                         } else if (!old.equals(now)) {
-                            chain = chain.chain(() -> touchpoints.updateStage(s, customer, now));
+                            chain = chain.chain(() -> touchpoints.saveStage(s, customer, now));
                         }
                     }
                     for (String stage : List.copyOf(before.keySet())) {
