@@ -13,6 +13,8 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     static final String BEARER_CHALLENGE = "Bearer realm=\"touchpoint\"";
+    /** Seconds a client should wait before retrying after a 503 (PostgreSQL unreachable). */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     @ServerExceptionMapper(priority = 1)
     public Response map(WebApplicationException e, UriInfo uri) {
@@ -27,7 +29,10 @@ public class ProblemMapper {
     static Response toResponse(Throwable e, UriInfo uri) {
         ProblemTable.Entry entry = ProblemTable.of(e);
         String detail;
-        if (entry.status() >= 500) {
+        if (entry == ProblemTable.UNAVAILABLE) {
+            LOG.warnf("request %s answered 503: %s", uri == null ? "?" : uri.getPath(), e.toString());
+            detail = "PostgreSQL is unreachable; retry later";
+        } else if (entry.status() >= 500) {
             LOG.errorf(e, "request %s failed", uri == null ? "?" : uri.getPath());
             detail = "The request could not be completed; the error is logged.";
         } else {
@@ -42,6 +47,9 @@ public class ProblemMapper {
                 .entity(new Problem("urn:touchpoint:problem:" + entry.code(), entry.title(), entry.status(), detail, instance));
         if (entry.status() == 401) {
             b.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        if (entry.status() == 503) {
+            b.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return b.build();
     }

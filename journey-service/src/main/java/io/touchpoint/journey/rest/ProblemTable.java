@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jakarta.ws.rs.WebApplicationException;
 
+import io.touchpoint.journey.repository.DatabaseOutage;
 import io.touchpoint.journey.service.CustomerNotFoundException;
 import io.touchpoint.journey.service.InvalidParameterException;
 
@@ -19,6 +20,7 @@ final class ProblemTable {
     }
 
     static final Entry INTERNAL = new Entry(500, "internal", "Internal error");
+    static final Entry UNAVAILABLE = new Entry(503, "unavailable", "Service unavailable");
 
     private static final Map<Class<? extends Throwable>, Entry> BY_EXCEPTION = new LinkedHashMap<>();
     private static final Map<Integer, Entry> BY_STATUS = new LinkedHashMap<>();
@@ -34,13 +36,16 @@ final class ProblemTable {
         BY_STATUS.put(405, new Entry(405, "method-not-allowed", "Method not allowed"));
         BY_STATUS.put(406, new Entry(406, "not-acceptable", "Not acceptable"));
         BY_STATUS.put(415, new Entry(415, "unsupported-media-type", "Unsupported media type"));
-        BY_STATUS.put(503, new Entry(503, "unavailable", "Service unavailable"));
+        BY_STATUS.put(503, UNAVAILABLE);
     }
 
     private ProblemTable() {
     }
 
     static Entry of(Throwable t) {
+        if (DatabaseOutage.isOutage(t)) {
+            return UNAVAILABLE;
+        }
         for (Class<?> c = t.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             Entry e = BY_EXCEPTION.get(c);
             if (e != null) {

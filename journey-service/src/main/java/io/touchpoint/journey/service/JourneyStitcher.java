@@ -14,13 +14,15 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.repository.DatabaseOutage;
 import io.touchpoint.journey.repository.OutboxStore;
 import io.touchpoint.journey.repository.TouchpointStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Turns one touchpoint into journey state, in one PostgreSQL transaction: resolve the customer
@@ -56,12 +58,29 @@ public class JourneyStitcher {
     JourneyMetrics metrics;
 
     public Uni<Outcome> record(TouchpointEvent event) {
-        return sessions.withTransaction((session, tx) -> record(session, event))
-                // lock waits of concurrent merges and deadlocks/serialisation failures are transient:
-                // the whole transaction runs again; anything else goes to the dead-letter topic
-                .onFailure(JourneyStitcher::isTransient).retry()
+        return onRecordContext(Uni.createFrom().deferred(
+                () -> sessions.withTransaction((session, tx) -> record(session, event))))
+                // PostgreSQL unreachable is not the record's fault: the partition waits, so an outage
+                // never sends good touchpoints to the dead-letter topic
+                .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf(
+                        "touchpoint %s waits for PostgreSQL: %s", event.messageId(), e.getMessage()))
+                .onFailure(DatabaseOutage::isOutage).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(15)).indefinitely()
+                // lock waits of concurrent merges and deadlocks/serialisation failures: the whole
+                // transaction runs again a few times; anything else goes to the dead-letter topic
+                .onFailure(JourneyStitcher::isContention).retry()
                 .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(8)
                 .invoke(metrics::touchpoint);
+    }
+
+    /**
+     * Hibernate Reactive runs only on the Vert.x context of the record. A retry's back-off delay
+     * resumes on a worker thread, so every attempt is subscribed on that context again.
+     */
+    private static <T> Uni<T> onRecordContext(Uni<T> attempt) {
+        Context context = Vertx.currentContext();
+        return context == null ? attempt
+                : attempt.runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     private Uni<Outcome> record(Mutiny.Session s, TouchpointEvent e) {
@@ -152,7 +171,8 @@ public class JourneyStitcher {
                 }));
     }
 
-    static boolean isTransient(Throwable t) {
+    /** Two transactions got in each other's way; running again resolves it. */
+    static boolean isContention(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof IdentityGraph.ConcurrentMergeException) {
                 return true;
@@ -160,13 +180,8 @@ public class JourneyStitcher {
             String m = String.valueOf(c.getMessage());
             // PostgreSQL: 40001 serialization_failure, 40P01 deadlock_detected, 23505 when two new
             // customers raced for one identifier (the loser retries and finds the winner's)
-            if (m.contains("40001") || m.contains("40P01") || m.contains("23505")
-                    || c instanceof java.net.ConnectException
-                    || c instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            if (m.contains("40001") || m.contains("40P01") || m.contains("23505")) {
                 return true;
-            }
-            if (c == c.getCause()) {
-                break;
             }
         }
         return false;
