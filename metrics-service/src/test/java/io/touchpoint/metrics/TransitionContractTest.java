@@ -52,8 +52,8 @@ class TransitionContractTest {
     @Test
     void everyKindOfTheContractHasASample() throws IOException {
         List<String> names = samples().stream().map(p -> p.getFileName().toString()).toList();
-        assertEquals(List.of("journey.transitions.v1.customer_merged.json", "journey.transitions.v1.stage_entered.json"),
-                names);
+        assertEquals(List.of("journey.transitions.v1.customer_erased.json", "journey.transitions.v1.customer_merged.json",
+                "journey.transitions.v1.stage_corrected.json", "journey.transitions.v1.stage_entered.json"), names);
     }
 
     @ParameterizedTest
@@ -72,6 +72,17 @@ class TransitionContractTest {
             assertEquals(raw.get("stage").asText(), entered.stage());
             assertEquals(raw.get("channel").asText(), entered.channel());
             assertEquals(Instant.parse(raw.get("at").asText()), entered.at());
+        } else if (parsed instanceof Transition.StageCorrected corrected) {
+            assertEquals(raw.get("customerId").asText(), corrected.customerId());
+            assertEquals(raw.get("stage").asText(), corrected.stage());
+            assertEquals(raw.get("channel").asText(), corrected.channel());
+            assertEquals(Instant.parse(raw.get("at").asText()), corrected.at());
+            assertEquals(Instant.parse(raw.get("previousAt").asText()), corrected.previousAt());
+            assertEquals(raw.get("anonymousId").asText(), corrected.anonymousId());
+            assertEquals(null, corrected.userId(), "a null userId stays absent");
+        } else if (parsed instanceof Transition.CustomerErased erased) {
+            assertEquals(raw.get("customerId").asText(), erased.customerId());
+            assertEquals(Instant.parse(raw.get("at").asText()), erased.at());
         } else {
             Transition.CustomerMerged merged = assertInstanceOf(Transition.CustomerMerged.class, parsed);
             assertEquals(raw.get("customerId").asText(), merged.survivorId());

@@ -3,6 +3,7 @@ package io.touchpoint.metrics.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -27,6 +28,38 @@ public interface MetricsConfig {
     /** How often the {@code touchpoint_funnel_customers} gauges are read from Redis. */
     @WithDefault("15s")
     Duration gaugeRefresh();
+
+    /** How often the drop-off sweep looks for steps whose conversion window has passed. */
+    @WithDefault("30s")
+    Duration sweepInterval();
+
+    /** The stage whose customers are the base of the churn rate ("distinct customers who reached purchase"). */
+    @WithDefault("purchase")
+    String churnBaseStage();
+
+    /** journey-service's export API, the source of a rebuild. */
+    Journey journey();
+
+    /** Rebuild from journey-service. */
+    Rebuild rebuild();
+
+    interface Journey {
+        /** Base URL of journey-service, e.g. {@code http://127.0.0.1:8082}; without it a rebuild is refused. */
+        Optional<String> url();
+
+        /** journey-service's API token ({@code TOUCHPOINT_JOURNEY_API_TOKEN}); never logged. */
+        Optional<String> token();
+
+        /** Per request to the export API. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    interface Rebuild {
+        /** Items per export page (the API allows 1..5000). */
+        @WithDefault("1000")
+        int pageSize();
+    }
 
     interface Funnel {
         /** Ordered stages; step i converts when the customer later enters step i+1. */

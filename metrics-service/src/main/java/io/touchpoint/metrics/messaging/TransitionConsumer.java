@@ -9,7 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.metrics.repository.FunnelCounterRepository;
+import io.touchpoint.metrics.repository.CounterScript;
 import io.touchpoint.metrics.service.FunnelCounter;
 
 /**
@@ -35,10 +35,10 @@ public class TransitionConsumer {
     public Uni<Void> consume(String payload) {
         return Uni.createFrom().item(() -> parser.parse(payload))
                 .flatMap(transition -> counter.count(transition)
-                        .onFailure(FunnelCounterRepository::isTransient)
+                        .onFailure(CounterScript::isTransient)
                         .invoke(e -> LOG.warnf("transition %s waits for Redis: %s", transition.transitionId(),
                                 e.getMessage()))
-                        .onFailure(FunnelCounterRepository::isTransient)
+                        .onFailure(CounterScript::isTransient)
                         .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(15)).indefinitely())
                 .replaceWithVoid();
     }

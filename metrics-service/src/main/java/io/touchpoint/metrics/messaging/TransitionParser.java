@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.touchpoint.metrics.service.Channel;
 import io.touchpoint.metrics.service.Transition;
+import io.touchpoint.metrics.service.Transition.CustomerErased;
 import io.touchpoint.metrics.service.Transition.CustomerMerged;
+import io.touchpoint.metrics.service.Transition.StageCorrected;
 import io.touchpoint.metrics.service.Transition.StageEntered;
 import io.touchpoint.metrics.service.Transition.Unrecognized;
 
@@ -56,7 +58,13 @@ public class TransitionParser {
         String kind = requireText(node, "kind");
         return switch (kind) {
             case StageEntered.KIND -> new StageEntered(transitionId, requireText(node, "customerId"),
-                    requireText(node, "stage"), channelBucket(text(node, "channel")), requireTime(node, "at"));
+                    requireText(node, "stage"), channelBucket(text(node, "channel")), requireTime(node, "at"),
+                    optionalId(node, "userId"), optionalId(node, "anonymousId"));
+            case StageCorrected.KIND -> new StageCorrected(transitionId, requireText(node, "customerId"),
+                    requireText(node, "stage"), channelBucket(text(node, "channel")), requireTime(node, "at"),
+                    requireTime(node, "previousAt"), optionalId(node, "userId"), optionalId(node, "anonymousId"));
+            case CustomerErased.KIND -> new CustomerErased(transitionId, requireText(node, "customerId"),
+                    requireTime(node, "at"));
             case CustomerMerged.KIND -> {
                 requireText(node, "customerId");
                 requireText(node, "absorbedCustomerId");
@@ -75,6 +83,21 @@ public class TransitionParser {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** An identifier that may be absent; blank counts as absent (it could link nothing). */
+    private static String optionalId(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || (value.isTextual() && value.asText().isBlank())) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidTransitionException(field + " must be a string or null");
+        }
+        if (value.asText().length() > MAX_ID_LENGTH) {
+            throw new InvalidTransitionException(field + " is longer than " + MAX_ID_LENGTH + " characters");
+        }
+        return value.asText();
     }
 
     private static String requireText(JsonNode node, String field) {

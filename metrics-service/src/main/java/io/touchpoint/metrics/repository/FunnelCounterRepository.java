@@ -1,176 +1,134 @@
 package io.touchpoint.metrics.repository;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.metrics.config.MetricsConfig;
-import io.touchpoint.metrics.service.FunnelCatalog;
 import io.touchpoint.metrics.service.FunnelDefinition;
+import io.touchpoint.metrics.service.Transition.CustomerErased;
 import io.touchpoint.metrics.service.Transition.CustomerMerged;
+import io.touchpoint.metrics.service.Transition.StageCorrected;
 import io.touchpoint.metrics.service.Transition.StageEntered;
-import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.impl.types.ErrorType;
 
 /**
- * Funnel counters and per-customer funnel state in Redis. Writes go through one Lua script
- * ({@code redis/funnel-counter.lua}) so state, counters and the per-transition marker change together or not
- * at all; reads are plain HMGETs. Reactive client only: this runs on the event loop.
+ * Funnel counters and per-customer funnel state in Redis. Writes go through {@link CounterScript} so state,
+ * counters and the per-transition marker change together or not at all; reads are plain HGETALLs of the
+ * current generation.
  */
 @ApplicationScoped
 public class FunnelCounterRepository {
 
-    private static final String SCRIPT_RESOURCE = "/redis/funnel-counter.lua";
+    /** What the script did with a record. */
+    public enum Applied {
+        COUNTED, DUPLICATE, SKIPPED;
 
-    private final ReactiveRedisDataSource redis;
-    private final String script;
-    private final String scriptSha;
-    private final String funnelsJson;
-    private final String markerTtlSeconds;
+        static Applied of(String reply) {
+            return switch (reply) {
+                case "counted" -> COUNTED;
+                case "duplicate" -> DUPLICATE;
+                default -> SKIPPED;
+            };
+        }
+    }
+
+    private final CounterScript script;
+    private final ReactiveHashCommands<String, String, String> hashes;
 
     @Inject
-    public FunnelCounterRepository(ReactiveRedisDataSource redis, FunnelCatalog catalog, MetricsConfig config,
-            ObjectMapper json) {
-        this.redis = redis;
-        this.script = loadScript();
-        this.scriptSha = sha1(script);
-        this.funnelsJson = funnelsJson(catalog, json);
-        Duration window = config.dedupWindow();
-        this.markerTtlSeconds = String.valueOf(Math.max(1, window.getSeconds()));
+    public FunnelCounterRepository(CounterScript script) {
+        this.script = script;
+        this.hashes = script.redis().hash(String.class, String.class, String.class);
     }
 
-    /** @return true when the entry was applied, false when its transitionId had been applied before */
-    public Uni<Boolean> apply(StageEntered t) {
-        return run(t.transitionId(), "stage_entered", t.customerId(), t.stage(), String.valueOf(t.at().toEpochMilli()),
-                utcDay(t.at()), t.channel());
+    public Uni<Applied> apply(StageEntered t, String target) {
+        return stage("stage_entered", t.transitionId(), t.customerId(), t.stage(), t.at(), t.channel(), t.userId(),
+                t.anonymousId(), target);
     }
 
-    /** @return true when the merge was applied, false when its transitionId had been applied before */
-    public Uni<Boolean> apply(CustomerMerged t) {
-        return run(t.transitionId(), "customer_merged", t.survivorId(), t.absorbedId());
+    public Uni<Applied> apply(StageEntered t) {
+        return apply(t, CounterScript.LIVE);
+    }
+
+    public Uni<Applied> apply(StageCorrected t) {
+        return stage("stage_corrected", t.transitionId(), t.customerId(), t.stage(), t.at(), t.channel(), t.userId(),
+                t.anonymousId(), CounterScript.LIVE);
+    }
+
+    public Uni<Applied> apply(CustomerMerged t) {
+        return script.run("customer_merged", CounterScript.LIVE,
+                List.of(t.transitionId(), t.survivorId(), t.absorbedId()))
+                .map(r -> Applied.of(r.toString()));
+    }
+
+    public Uni<Applied> apply(CustomerErased t) {
+        return script.run("customer_erased", CounterScript.LIVE, List.of(t.transitionId(), t.customerId()))
+                .map(r -> Applied.of(r.toString()));
     }
 
     /**
-     * Reads the all-time counters of one funnel.
+     * Marks steps whose conversion window passed before {@code now} without the next stage as dropped.
      *
-     * @param channel a channel wire name, or null for all channels
-     * @return stage → {entered, converted}
+     * @return how many due deadlines it looked at (at most {@code limit}; fewer means it is done for now)
      */
-    public Uni<Map<String, long[]>> totals(FunnelDefinition funnel, String channel) {
-        List<String> args = new ArrayList<>();
-        args.add(FunnelCounterKeys.funnelTotal(funnel.id()));
-        for (String stage : funnel.stages()) {
-            args.add(FunnelCounterKeys.enteredField(stage, channel));
-            args.add(FunnelCounterKeys.convertedField(stage, channel));
+    public Uni<Long> sweep(Instant now, int limit, String target) {
+        return script.run("sweep", target, List.of(String.valueOf(now.toEpochMilli()), String.valueOf(limit)))
+                .map(r -> r.toLong());
+    }
+
+    /**
+     * Counter fields of one funnel summed over the given UTC days (or all time when {@code days} is null),
+     * from the current generation.
+     */
+    public Uni<Map<String, Long>> counters(FunnelDefinition funnel, List<LocalDate> days) {
+        return script.currentGeneration().flatMap(generation -> {
+            List<String> keys = new ArrayList<>();
+            if (days == null) {
+                keys.add(FunnelCounterKeys.funnelTotal(generation, funnel.id()));
+            } else {
+                days.forEach(d -> keys.add(FunnelCounterKeys.funnelDay(generation, funnel.id(), d.toString())));
+            }
+            return sum(keys);
+        });
+    }
+
+    /** Sums the integer fields of several hashes (missing hashes add nothing). */
+    Uni<Map<String, Long>> sum(List<String> keys) {
+        List<Uni<Map<String, String>>> reads = keys.stream().map(hashes::hgetall).toList();
+        if (reads.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
         }
-        return redis.execute("HMGET", args.toArray(String[]::new))
-                .onFailure().transform(e -> unavailable("reading funnel " + funnel.id(), e))
-                .map(reply -> {
-                    Map<String, long[]> byStage = new LinkedHashMap<>();
-                    for (int i = 0; i < funnel.stages().size(); i++) {
-                        byStage.put(funnel.stages().get(i),
-                                new long[] { asLong(reply.get(2 * i)), asLong(reply.get(2 * i + 1)) });
+        return Uni.join().all(reads).andFailFast()
+                .onFailure().transform(e -> CounterScript.unavailable("reading counters", e))
+                .map(maps -> {
+                    Map<String, Long> total = new HashMap<>();
+                    for (Map<String, String> m : maps) {
+                        m.forEach((field, value) -> total.merge(field, Long.parseLong(value), Long::sum));
                     }
-                    return byStage;
+                    return total;
                 });
     }
 
-    private Uni<Boolean> run(String transitionId, String... kindAndArgs) {
-        List<String> tail = new ArrayList<>();
-        tail.add("1");
-        tail.add(FunnelCounterKeys.seen(transitionId));
-        tail.add(markerTtlSeconds);
-        tail.add(FunnelCounterKeys.PREFIX);
-        tail.add(funnelsJson);
-        tail.addAll(List.of(kindAndArgs));
-        List<String> evalSha = new ArrayList<>(tail);
-        evalSha.add(0, scriptSha);
-        List<String> eval = new ArrayList<>(tail);
-        eval.add(0, script);
-        return redis.execute("EVALSHA", evalSha.toArray(String[]::new))
-                // A restarted or failed-over Redis forgets loaded scripts; EVAL loads it again.
-                .onFailure(FunnelCounterRepository::isNoScript)
-                .recoverWithUni(() -> redis.execute("EVAL", eval.toArray(String[]::new)))
-                .onFailure().transform(e -> unavailable("applying transition " + transitionId, e))
-                .map(reply -> "counted".equals(reply.toString()));
+    private Uni<Applied> stage(String op, String transitionId, String customerId, String stage, Instant at,
+            String channel, String userId, String anonymousId, String target) {
+        return script.run(op, target, List.of(transitionId, customerId, stage, String.valueOf(at.toEpochMilli()),
+                utcDay(at), channel, nullToEmpty(userId), nullToEmpty(anonymousId)))
+                .map(r -> Applied.of(r.toString()));
     }
 
-    private static boolean isNoScript(Throwable e) {
-        return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
+    static String nullToEmpty(String value) {
+        return value == null ? "" : value;
     }
 
-    /**
-     * An error reply of Redis itself (a bug or a corrupted key) is permanent; anything else (connection refused,
-     * closed, timed out) is worth retrying.
-     */
-    public static boolean isTransient(Throwable e) {
-        Throwable cause = e instanceof CounterStoreUnavailableException && e.getCause() != null ? e.getCause() : e;
-        return !(cause instanceof ErrorType);
-    }
-
-    private static RuntimeException unavailable(String what, Throwable e) {
-        if (e instanceof CounterStoreUnavailableException c) {
-            return c;
-        }
-        return new CounterStoreUnavailableException("Redis failed " + what + ": " + e.getMessage(), e);
-    }
-
-    private static long asLong(Response value) {
-        return value == null ? 0L : value.toLong();
-    }
-
-    static String utcDay(Instant at) {
+    public static String utcDay(Instant at) {
         return at.atOffset(ZoneOffset.UTC).toLocalDate().toString();
-    }
-
-    private static String funnelsJson(FunnelCatalog catalog, ObjectMapper json) {
-        List<Map<String, Object>> funnels = new ArrayList<>();
-        for (FunnelDefinition f : catalog.all()) {
-            funnels.add(Map.of("id", f.id(), "stages", f.stages()));
-        }
-        try {
-            return json.writeValueAsString(funnels);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the funnels for the counter script", e);
-        }
-    }
-
-    private static String loadScript() {
-        try (InputStream in = FunnelCounterRepository.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(SCRIPT_RESOURCE + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

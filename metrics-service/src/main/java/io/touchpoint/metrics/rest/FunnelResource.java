@@ -1,7 +1,6 @@
 package io.touchpoint.metrics.rest;
 
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -15,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
-import io.touchpoint.metrics.service.Channel;
+import io.touchpoint.metrics.service.DayRange;
 import io.touchpoint.metrics.service.FunnelCatalog;
 import io.touchpoint.metrics.service.FunnelReader;
 import io.touchpoint.metrics.service.FunnelReport;
@@ -68,11 +68,16 @@ public class FunnelResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "Customers per step of a funnel",
-            description = "Each customer counts once per step (also after merges). convertedToNext counts the "
-                    + "customers of a step who entered the next step at the same time or later.")
+            description = "Each customer counts once per step (also after merges and erasures), on the UTC day and "
+                    + "channel of their entry into the step. convertedToNext counts the customers of a step who "
+                    + "entered the next step at the same time or later; dropped those whose conversion window "
+                    + "passed first; inProgress the rest. Time to convert: exact mean, p50/p90 estimated from "
+                    + "histogram buckets.")
     @APIResponse(responseCode = "200", description = "The funnel's steps",
-            content = @Content(schema = @Schema(implementation = FunnelReport.class)))
-    @APIResponse(responseCode = "400", description = "Unknown channel",
+            content = @Content(schema = @Schema(implementation = FunnelReport.class), examples = @ExampleObject(
+                    name = "purchase", value = FUNNEL_EXAMPLE)))
+    @APIResponse(responseCode = "400", description = "Unknown channel, malformed day, from after to, or a range "
+            + "over 366 days",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown funnel",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -80,16 +85,25 @@ public class FunnelResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<FunnelReport> funnel(
             @Parameter(description = "Funnel id", example = "lifecycle") @PathParam("id") String id,
+            @Parameter(description = "First UTC day of entry (yyyy-MM-dd); without from and to: all time",
+                    example = "2026-11-01") @QueryParam("from") String from,
+            @Parameter(description = "Last UTC day of entry (yyyy-MM-dd, inclusive); default today",
+                    example = "2026-11-30") @QueryParam("to") String to,
             @Parameter(description = "Only customers who entered each step through this channel",
                     schema = @Schema(enumeration = { "web", "app", "social", "contact_center", "email", "store",
                             "server" })) @QueryParam("channel") String channel) {
-        Optional<Channel> filter;
-        if (channel == null) {
-            filter = Optional.empty();
-        } else {
-            filter = Optional.of(Channel.fromWire(channel).orElseThrow(() -> new InvalidParameterException(
-                    "channel must be one of " + Channel.wireNames())));
-        }
-        return reader.report(id, filter);
+        DayRange range = QueryParameters.range(from, to);
+        return reader.report(id, QueryParameters.channel(channel), range);
     }
+
+    static final String FUNNEL_EXAMPLE = """
+            {"funnel":"purchase","conversionWindow":"P14D","channel":"web","from":"2026-11-01","to":"2026-11-30",
+             "steps":[{"stage":"discovery","entered":1000,"convertedToNext":400,"conversionRate":0.4,
+                       "inProgress":100,"dropped":500,"dropOffRate":0.5,
+                       "timeToConvert":{"count":400,"meanSeconds":5400.0,"p50Seconds":2700.0,"p90Seconds":9000.0,
+                                        "buckets":[{"le":"60","count":10},{"le":"300","count":40}]}},
+                      {"stage":"consideration","entered":400,"convertedToNext":100,"conversionRate":0.25,
+                       "inProgress":0,"dropped":300,"dropOffRate":0.75,"timeToConvert":{"count":100}},
+                      {"stage":"purchase","entered":100,"convertedToNext":null,"conversionRate":null,
+                       "inProgress":null,"dropped":null,"dropOffRate":null,"timeToConvert":null}]}""";
 }

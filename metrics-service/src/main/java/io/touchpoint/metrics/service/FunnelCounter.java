@@ -12,13 +12,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.metrics.repository.FunnelCounterRepository;
+import io.touchpoint.metrics.repository.FunnelCounterRepository.Applied;
+import io.touchpoint.metrics.service.Transition.CustomerErased;
 import io.touchpoint.metrics.service.Transition.CustomerMerged;
+import io.touchpoint.metrics.service.Transition.StageCorrected;
 import io.touchpoint.metrics.service.Transition.StageEntered;
 import io.touchpoint.metrics.service.Transition.Unrecognized;
 
 /**
  * Counts journey transitions into the funnels: each customer once per funnel and stage, conversions from one
- * step to the next, and merges that make two customers one person. Every transition is recorded in
+ * step to the next, corrections that move an entry, merges that make two customers one person, and erasures
+ * that take a customer out of every counter. Every transition is recorded in
  * {@code touchpoint_metrics_transitions_total{kind,outcome}}.
  * Created at start-up so every series of that counter is exposed (at zero) before the first record arrives.
  */
@@ -29,17 +33,16 @@ public class FunnelCounter {
     static final String TRANSITIONS_METER = "touchpoint.metrics.transitions";
     private static final Logger LOG = Logger.getLogger(FunnelCounter.class);
 
-    private final FunnelCatalog catalog;
     private final FunnelCounterRepository repository;
     private final MeterRegistry registry;
 
     @Inject
-    public FunnelCounter(FunnelCatalog catalog, FunnelCounterRepository repository, MeterRegistry registry) {
-        this.catalog = catalog;
+    public FunnelCounter(FunnelCounterRepository repository, MeterRegistry registry) {
         this.repository = repository;
         this.registry = registry;
         // Register every series up front so dashboards see zeros instead of gaps.
-        for (String kind : List.of(StageEntered.KIND, CustomerMerged.KIND, Unrecognized.KIND)) {
+        for (String kind : List.of(StageEntered.KIND, StageCorrected.KIND, CustomerMerged.KIND,
+                CustomerErased.KIND, Unrecognized.KIND)) {
             for (TransitionOutcome outcome : TransitionOutcome.values()) {
                 meter(kind, outcome);
             }
@@ -47,23 +50,29 @@ public class FunnelCounter {
     }
 
     public Uni<TransitionOutcome> count(Transition transition) {
-        Uni<TransitionOutcome> outcome;
+        Uni<Applied> applied;
         if (transition instanceof StageEntered entered) {
-            outcome = catalog.isCounted(entered.stage())
-                    ? repository.apply(entered).map(FunnelCounter::outcomeOf)
-                    : Uni.createFrom().item(TransitionOutcome.SKIPPED);
+            applied = repository.apply(entered);
+        } else if (transition instanceof StageCorrected corrected) {
+            applied = repository.apply(corrected);
         } else if (transition instanceof CustomerMerged merged) {
-            outcome = repository.apply(merged).map(FunnelCounter::outcomeOf);
+            applied = repository.apply(merged);
+        } else if (transition instanceof CustomerErased erased) {
+            applied = repository.apply(erased);
         } else {
             Unrecognized unknown = (Unrecognized) transition;
             LOG.debugf("skipping transition %s of unknown kind '%s'", unknown.transitionId(), unknown.wireKind());
-            outcome = Uni.createFrom().item(TransitionOutcome.SKIPPED);
+            applied = Uni.createFrom().item(Applied.SKIPPED);
         }
-        return outcome.invoke(o -> meter(transition.kind(), o).increment());
+        return applied.map(FunnelCounter::outcomeOf).invoke(o -> meter(transition.kind(), o).increment());
     }
 
-    private static TransitionOutcome outcomeOf(boolean applied) {
-        return applied ? TransitionOutcome.COUNTED : TransitionOutcome.DUPLICATE;
+    private static TransitionOutcome outcomeOf(Applied applied) {
+        return switch (applied) {
+            case COUNTED -> TransitionOutcome.COUNTED;
+            case DUPLICATE -> TransitionOutcome.DUPLICATE;
+            case SKIPPED -> TransitionOutcome.SKIPPED;
+        };
     }
 
     private Counter meter(String kind, TransitionOutcome outcome) {
