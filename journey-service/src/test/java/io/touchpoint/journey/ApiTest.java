@@ -58,8 +58,11 @@ class ApiTest {
         problem(given().auth().oauth2(TOKEN).when().get("/customers").then(), 400, "invalid-parameter");
         problem(given().auth().oauth2(TOKEN).queryParam("identifier", "u-1").when().get("/customers").then(),
                 400, "invalid-parameter").body("detail", containsString("<type>:<value>"));
-        problem(given().auth().oauth2(TOKEN).queryParam("identifier", "email:a@example.com").when().get("/customers").then(),
+        problem(given().auth().oauth2(TOKEN).queryParam("identifier", "fax:a@example.com").when().get("/customers").then(),
                 400, "invalid-parameter").body("detail", containsString("unknown identifier type"));
+        // known type, value that cannot be one
+        problem(given().auth().oauth2(TOKEN).queryParam("identifier", "phone:12").when().get("/customers").then(),
+                400, "invalid-parameter").body("detail", containsString("not a valid phone"));
         problem(given().auth().oauth2(TOKEN).when().get("/customers/not-a-uuid").then(), 400, "invalid-parameter");
     }
 

@@ -81,6 +81,24 @@ final class TestTouchpoints {
         return m;
     }
 
+    /** A contract sample (deploy/contracts/samples/touchpoints.v1.<name>.json) as a mutable map. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> sample(String name) {
+        try {
+            return JSON.readValue(java.nio.file.Files.readString(
+                    ContractSchemas.CONTRACTS.resolve("samples/touchpoints.v1." + name + ".json")), LinkedHashMap.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value of a counter of the running service (0 when it does not exist yet). */
+    static double counter(String name, String... tags) {
+        var registry = io.quarkus.arc.Arc.container().instance(io.micrometer.core.instrument.MeterRegistry.class).get();
+        var c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
     static void send(Map<String, Object> event) {
         try {
             String key = event.get("userId") != null ? (String) event.get("userId") : (String) event.get("anonymousId");

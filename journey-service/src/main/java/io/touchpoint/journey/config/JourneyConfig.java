@@ -1,6 +1,7 @@
 package io.touchpoint.journey.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -32,8 +33,18 @@ public interface JourneyConfig {
          * blank values are always blocked):
          * placeholders SDKs and forms send when they know nobody.
          */
-        @WithDefault("null,undefined,anonymous,0,-1,unknown")
+        @WithDefault("null,undefined,anonymous,0,-1,unknown,none,n/a")
         List<String> blockedValues();
+
+        /**
+         * At most this many identifiers of a type per customer ({@code max-per-customer.email=10});
+         * further ones are not attached. Types not listed use {@link #maxPerCustomerOther()}.
+         */
+        Map<String, Integer> maxPerCustomer();
+
+        /** The limit of identifier types not listed in {@link #maxPerCustomer()} (e.g. {@code external:*}). */
+        @WithDefault("20")
+        int maxPerCustomerOther();
     }
 
     interface StageModelSettings {

@@ -1,6 +1,7 @@
 package io.touchpoint.journey.repository;
 
 import static io.touchpoint.journey.repository.SqlValues.instant;
+import static io.touchpoint.journey.repository.SqlValues.number;
 import static io.touchpoint.journey.repository.SqlValues.param;
 import static io.touchpoint.journey.repository.SqlValues.text;
 import static io.touchpoint.journey.repository.SqlValues.uuid;
@@ -23,6 +24,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.Identifier;
+import io.touchpoint.journey.service.IdentityGraph;
 
 /** SQL of the identity graph: identifiers, customers, locks and merges. Runs inside the caller's transaction. */
 @ApplicationScoped
@@ -49,10 +51,77 @@ public class IdentityStore {
     public Uni<Optional<UUID>> customerOf(Mutiny.Session s, Identifier id) {
         return s.createNativeQuery("select cast(customer_id as text) from identifier where type = :t and value = :v",
                         Object.class)
-                .setParameter("t", id.type().code())
+                .setParameter("t", id.type())
                 .setParameter("v", id.value())
                 .getResultList()
                 .map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(uuid(rows.get(0))));
+    }
+
+    /** The customers holding any of the identifiers, in one round trip; unknown identifiers are absent. */
+    public Uni<Map<Identifier, UUID>> customersOf(Mutiny.Session s, List<Identifier> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        StringBuilder sql = new StringBuilder("select type, value, cast(customer_id as text) from identifier where (type, value) in (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :v").append(i).append(')');
+        }
+        var q = s.createNativeQuery(sql.append(')').toString(), Object[].class);
+        for (int i = 0; i < ids.size(); i++) {
+            q.setParameter("t" + i, ids.get(i).type()).setParameter("v" + i, ids.get(i).value());
+        }
+        return q.getResultList().map(rows -> {
+            Map<Identifier, UUID> found = new HashMap<>();
+            for (Object[] r : rows) {
+                found.put(new Identifier(text(r[0]), text(r[1])), uuid(r[2]));
+            }
+            // keep the caller's order: the first known identifier anchors some decisions
+            Map<Identifier, UUID> ordered = new java.util.LinkedHashMap<>();
+            ids.forEach(i -> {
+                if (found.containsKey(i)) {
+                    ordered.put(i, found.get(i));
+                }
+            });
+            return ordered;
+        });
+    }
+
+    /** True when any digest is on the suppression list (identifiers of erased customers). */
+    public Uni<Boolean> anySuppressed(Mutiny.Session s, List<String> digests) {
+        if (digests.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        return s.createNativeQuery("select count(*) from suppression where digest in (:d)", Object.class)
+                .setParameter("d", digests)
+                .getSingleResult()
+                .map(n -> number(n) > 0);
+    }
+
+    /** How many identifiers of each type the customer holds. */
+    public Uni<Map<String, Long>> identifierCounts(Mutiny.Session s, UUID customer) {
+        return s.createNativeQuery("select type, count(*) from identifier where customer_id = :c group by type", Object[].class)
+                .setParameter("c", customer)
+                .getResultList()
+                .map(rows -> {
+                    Map<String, Long> out = new HashMap<>();
+                    rows.forEach(r -> out.put(text(r[0]), number(r[1])));
+                    return out;
+                });
+    }
+
+    public Uni<Void> recordConflict(Mutiny.Session s, UUID customer, IdentityGraph.Conflict c, String messageId,
+            Instant now) {
+        return s.createNativeQuery("insert into identity_conflict (customer_id, other_customer_id, identifier_type,"
+                        + " identifier_value, message_id, detected_at) values (:c, :o, :t, :v, :m, :at)"
+                        + " on conflict (customer_id, other_customer_id, identifier_type, identifier_value) do nothing")
+                .setParameter("c", customer)
+                .setParameter("o", c.otherCustomer())
+                .setParameter("t", c.identifier().type())
+                .setParameter("v", c.identifier().value())
+                .setParameter("m", messageId)
+                .setParameter("at", param(now))
+                .executeUpdate()
+                .replaceWithVoid();
     }
 
     /** Locks the customer rows (in id order) and returns them; a merge running meanwhile is waited for. */
@@ -96,7 +165,7 @@ public class IdentityStore {
     public Uni<Void> attach(Mutiny.Session s, Identifier id, UUID customer, Instant now) {
         return s.createNativeQuery("insert into identifier (type, value, customer_id, created_at)"
                         + " values (:t, :v, :c, :at)")
-                .setParameter("t", id.type().code())
+                .setParameter("t", id.type())
                 .setParameter("v", id.value())
                 .setParameter("c", customer)
                 .setParameter("at", param(now))
@@ -130,14 +199,14 @@ public class IdentityStore {
         return s.createNativeQuery(sql).setParameter("from", from).setParameter("to", to).executeUpdate();
     }
 
-    /** The live customer an id resolves to (following merges), if the id was ever issued. */
+    /** The live customer an id resolves to (following merges), if the id was ever issued and is not erased. */
     public Uni<Optional<UUID>> resolve(Mutiny.Session s, UUID id) {
-        return s.find(Customer.class, id).map(c -> {
-            if (c == null) {
-                return Optional.<UUID>empty();
-            }
-            return Optional.of(c.mergedInto == null ? c.id : c.mergedInto);
-        });
+        return s.createNativeQuery("select cast(coalesce(c.merged_into, c.id) as text) from customer c"
+                        + " join customer l on l.id = coalesce(c.merged_into, c.id)"
+                        + " where c.id = :id and l.erased_at is null", Object.class)
+                .setParameter("id", id)
+                .getResultList()
+                .map(rows -> rows.isEmpty() ? Optional.<UUID>empty() : Optional.of(uuid(rows.get(0))));
     }
 
     public Uni<List<Identifier>> identifiersOf(Mutiny.Session s, UUID customer) {
@@ -145,8 +214,6 @@ public class IdentityStore {
                         Object[].class)
                 .setParameter("c", customer)
                 .getResultList()
-                .map(rows -> rows.stream()
-                        .flatMap(r -> Identifier.Type.fromCode(text(r[0])).map(t -> new Identifier(t, text(r[1]))).stream())
-                        .toList());
+                .map(rows -> rows.stream().map(r -> new Identifier(text(r[0]), text(r[1]))).toList());
     }
 }

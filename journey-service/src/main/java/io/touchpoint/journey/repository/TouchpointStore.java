@@ -13,6 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.StageEntry;
 import io.touchpoint.journey.service.TouchpointEvent;
@@ -21,6 +26,20 @@ import io.touchpoint.journey.service.TouchpointFacts;
 /** SQL of touchpoints and stage history. Runs inside the caller's transaction. */
 @ApplicationScoped
 public class TouchpointStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A stored JSON value (jsonb read as text); missing when absent. */
+    static JsonNode json(Object v) {
+        if (v == null) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(v.toString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("jsonb column is not JSON", e);
+        }
+    }
 
     /** A stored touchpoint as the journey API shows it. */
     public record StoredTouchpoint(String messageId, String type, String event, String channel, String sourceId,
@@ -67,13 +86,15 @@ public class TouchpointStore {
 
     /** All touchpoints of a customer that can map to a stage, in corrected-time order. */
     public Uni<List<TouchpointFacts>> stageCandidates(Mutiny.Session s, UUID customer) {
-        return s.createNativeQuery("select message_id, type, event, channel, source_id, occurred_at, stage"
+        return s.createNativeQuery("select message_id, type, event, channel, source_id, occurred_at, stage,"
+                        + " payload->>'userId', payload->>'anonymousId', cast(payload->'properties' as text)"
                         + " from touchpoint where customer_id = :c and type in ('track', 'page', 'screen')"
                         + " order by occurred_at, message_id", Object[].class)
                 .setParameter("c", customer)
                 .getResultList()
                 .map(rows -> rows.stream().map(r -> new TouchpointFacts(text(r[0]), text(r[1]), text(r[2]),
-                        text(r[3]), text(r[4]), instant(r[5]), text(r[6]))).toList());
+                        text(r[3]), text(r[4]), instant(r[5]), text(r[6]), text(r[7]), text(r[8]), json(r[9])))
+                        .toList());
     }
 
     public Uni<Void> setStage(Mutiny.Session s, String messageId, String stage) {
@@ -126,6 +147,25 @@ public class TouchpointStore {
                 .setParameter("c", customer)
                 .getSingleResult()
                 .map(r -> new Summary(number(r[0]), instant(r[1]), instant(r[2]), text(r[3])));
+    }
+
+    /**
+     * One page of a customer's touchpoints in corrected-time order, after the position
+     * ({@code occurred_at}, {@code message_id}) of the last one of the previous page.
+     */
+    public Uni<List<StoredTouchpoint>> touchpointPage(Mutiny.Session s, UUID customer, Instant afterAt, String afterMessage,
+            int limit) {
+        String after = afterAt == null ? "" : " and (occurred_at, message_id) > (:at, :m)";
+        var q = s.createNativeQuery("select message_id, type, event, channel, source_id, occurred_at, received_at, stage"
+                        + " from touchpoint where customer_id = :c" + after + " order by occurred_at, message_id limit :n",
+                        Object[].class)
+                .setParameter("c", customer)
+                .setParameter("n", limit);
+        if (afterAt != null) {
+            q.setParameter("at", param(afterAt)).setParameter("m", afterMessage);
+        }
+        return q.getResultList().map(rows -> rows.stream().map(r -> new StoredTouchpoint(text(r[0]), text(r[1]),
+                text(r[2]), text(r[3]), text(r[4]), instant(r[5]), instant(r[6]), text(r[7]))).toList());
     }
 
     public Uni<List<StoredTouchpoint>> touchpoints(Mutiny.Session s, UUID customer) {

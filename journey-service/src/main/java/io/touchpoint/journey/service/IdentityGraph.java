@@ -3,8 +3,8 @@ package io.touchpoint.journey.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.config.JourneyConfig;
 import io.touchpoint.journey.repository.IdentityStore;
 import io.touchpoint.journey.repository.IdentityStore.CustomerRow;
 
@@ -35,6 +36,8 @@ import io.touchpoint.journey.repository.IdentityStore.CustomerRow;
 @ApplicationScoped
 public class IdentityGraph {
 
+    private static final Logger LOG = Logger.getLogger(IdentityGraph.class);
+
     /**
      * What to do for one touchpoint.
      *
@@ -42,9 +45,23 @@ public class IdentityGraph {
      * @param newCustomer whether {@code customer} must be created
      * @param attach identifiers not known yet, to attach to {@code customer}
      * @param absorbed customers to merge into {@code customer}
+     * @param conflicts customers the touchpoint would have merged with {@code customer}, were it not for two
+     *            different user_ids, and the identifier they share with it
      */
-    public record Plan(UUID customer, boolean newCustomer, List<Identifier> attach, List<UUID> absorbed) {
+    public record Plan(UUID customer, boolean newCustomer, List<Identifier> attach, List<UUID> absorbed,
+            List<Conflict> conflicts) {
+
+        Plan(UUID customer, boolean newCustomer, List<Identifier> attach, List<UUID> absorbed) {
+            this(customer, newCustomer, attach, absorbed, List.of());
+        }
     }
+
+    /** Another customer holding {@code identifier}, not merged because its user_id differs. */
+    public record Conflict(UUID otherCustomer, Identifier identifier) {
+    }
+
+    /** The touchpoint carries an identifier of an erased customer: it is dropped, nothing is written. */
+    public static final Plan SUPPRESSED = new Plan(null, false, List.of(), List.of());
 
     /** A customer row changed (merged away) between reading an identifier and locking the row; try again. */
     public static class ConcurrentMergeException extends RuntimeException {
@@ -59,7 +76,13 @@ public class IdentityGraph {
     @Inject
     BlockedIdentifiers blocked;
 
-    /** The identifiers an event carries, without blocked values. Alias's previousId is resolved in {@link #plan}. */
+    @Inject
+    JourneyConfig config;
+
+    /**
+     * The identifiers an event carries (userId, anonymousId, then traits, device and externalIds), without
+     * blocked values. Alias's previousId is resolved in {@link #plan}.
+     */
     public List<Identifier> identifiers(TouchpointEvent e) {
         Set<Identifier> ids = new LinkedHashSet<>();
         if (!blocked.isBlocked(e.userId())) {
@@ -68,7 +91,18 @@ public class IdentityGraph {
         if (!blocked.isBlocked(e.anonymousId())) {
             ids.add(Identifier.anonymousId(e.anonymousId()));
         }
+        for (Identifier i : e.traitIdentifiers()) {
+            if (!blocked.isBlocked(i.value()) && !blocked.isBlocked(bareValue(i))) {
+                ids.add(i);
+            }
+        }
         return new ArrayList<>(ids);
+    }
+
+    /** "twitter:anonymous" is as much a placeholder as "anonymous". */
+    private static String bareValue(Identifier i) {
+        int colon = i.value().indexOf(':');
+        return Identifier.SOCIAL_HANDLE.equals(i.type()) && colon >= 0 ? i.value().substring(colon + 1) : i.value();
     }
 
     public Uni<Plan> plan(Mutiny.Session s, TouchpointEvent e) {
@@ -85,13 +119,20 @@ public class IdentityGraph {
             return Uni.createFrom().failure(new InvalidTouchpointException(
                     "no usable identifier: userId/anonymousId are missing or blocked placeholder values"));
         }
+        List<Identifier> suppressible = new ArrayList<>(direct);
+        if (previous != null) {
+            suppressible.add(Identifier.userId(previous));
+            suppressible.add(Identifier.anonymousId(previous));
+        }
+        // erasure takes the same identifier locks, so it is either fully before or fully after this check
         return store.lock(s, List.copyOf(lockKeys))
-                .chain(() -> previousIdentifier(s, previous))
-                .chain(prev -> {
-                    List<Identifier> all = new ArrayList<>(direct);
-                    prev.filter(p -> !all.contains(p)).ifPresent(all::add);
-                    return lookup(s, all).chain(known -> decide(s, e, all, known));
-                });
+                .chain(() -> store.anySuppressed(s, suppressible.stream().map(Suppression::digest).toList()))
+                .chain(suppressed -> suppressed ? Uni.createFrom().item(SUPPRESSED)
+                        : previousIdentifier(s, previous).chain(prev -> {
+                            List<Identifier> all = new ArrayList<>(direct);
+                            prev.filter(p -> !all.contains(p)).ifPresent(all::add);
+                            return store.customersOf(s, all).chain(known -> decide(s, e, all, known));
+                        }));
     }
 
     private Uni<Optional<Identifier>> previousIdentifier(Mutiny.Session s, String previous) {
@@ -101,14 +142,6 @@ public class IdentityGraph {
         Identifier asUser = Identifier.userId(previous);
         return store.customerOf(s, asUser)
                 .map(c -> Optional.of(c.isPresent() ? asUser : Identifier.anonymousId(previous)));
-    }
-
-    private Uni<Map<Identifier, UUID>> lookup(Mutiny.Session s, List<Identifier> ids) {
-        Map<Identifier, UUID> known = new LinkedHashMap<>();
-        return Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(id -> store.customerOf(s, id).invoke(c -> c.ifPresent(x -> known.put(id, x))))
-                .collect().last()
-                .map(x -> known);
     }
 
     private Uni<Plan> decide(Mutiny.Session s, TouchpointEvent e, List<Identifier> ids, Map<Identifier, UUID> known) {
@@ -132,7 +165,7 @@ public class IdentityGraph {
             List<CustomerRow> rows, Map<UUID, Set<String>> userIdsByCustomer) {
         Set<String> userIds = new HashSet<>();
         userIdsByCustomer.values().forEach(userIds::addAll);
-        ids.stream().filter(i -> i.type() == Identifier.Type.USER_ID).forEach(i -> userIds.add(i.value()));
+        ids.stream().filter(i -> Identifier.USER_ID.equals(i.type())).forEach(i -> userIds.add(i.value()));
 
         if (userIds.size() <= 1) {
             // one person: everything seen together joins the oldest customer
@@ -145,27 +178,69 @@ public class IdentityGraph {
         // Merging would join two different user ids: never automatically. The touchpoint goes to
         // the customer of its userId (a new one if that user id is new) and the rest stays apart.
         Optional<Identifier> userId = ids.stream()
-                .filter(i -> i.type() == Identifier.Type.USER_ID && i.value().equals(e.userId()))
+                .filter(i -> Identifier.USER_ID.equals(i.type()) && i.value().equals(e.userId()))
                 .findFirst();
         Identifier anchor = userId.orElseGet(() -> ids.stream().filter(known::containsKey).findFirst().orElseThrow());
-        List<Identifier> attachable = unknown.stream().filter(i -> i.type() != Identifier.Type.USER_ID || i.equals(anchor))
+        List<Identifier> attachable = unknown.stream().filter(i -> !Identifier.USER_ID.equals(i.type()) || i.equals(anchor))
                 .toList();
         UUID owner = known.get(anchor);
-        if (owner == null) {
-            return new Plan(UUID.randomUUID(), true, attachable, List.of());
-        }
-        return new Plan(owner, false, attachable, List.of());
+        boolean newCustomer = owner == null;
+        UUID customer = newCustomer ? UUID.randomUUID() : owner;
+        // every other customer the touchpoint links to is a conflict: recorded, never merged
+        List<Conflict> conflicts = new ArrayList<>();
+        known.forEach((id, c) -> {
+            if (!c.equals(customer)) {
+                conflicts.add(new Conflict(c, id));
+            }
+        });
+        return new Plan(customer, newCustomer, attachable, List.of(), conflicts);
     }
 
     /** Writes the plan's identity changes; returns true when customers were merged. */
-    public Uni<Boolean> apply(Mutiny.Session s, Plan plan, Instant now) {
+    public Uni<Boolean> apply(Mutiny.Session s, Plan plan, String messageId, Instant now) {
         Uni<Void> chain = plan.newCustomer() ? store.createCustomer(s, plan.customer(), now) : Uni.createFrom().voidItem();
-        for (Identifier id : plan.attach()) {
-            chain = chain.chain(() -> store.attach(s, id, plan.customer(), now));
+        if (!plan.attach().isEmpty()) {
+            Uni<Map<String, Long>> counts = plan.newCustomer() ? Uni.createFrom().item(Map.of())
+                    : store.identifierCounts(s, plan.customer());
+            chain = chain.chain(() -> counts).chain(held -> {
+                Uni<Void> attach = Uni.createFrom().voidItem();
+                for (Identifier id : withinLimits(plan.attach(), held)) {
+                    attach = attach.chain(() -> store.attach(s, id, plan.customer(), now));
+                }
+                return attach;
+            });
+        }
+        for (Conflict c : plan.conflicts()) {
+            chain = chain.chain(() -> store.recordConflict(s, plan.customer(), c, messageId, now));
         }
         for (UUID absorbed : plan.absorbed()) {
             chain = chain.chain(() -> store.merge(s, absorbed, plan.customer(), now));
         }
         return chain.map(x -> !plan.absorbed().isEmpty());
+    }
+
+    /**
+     * Drops identifiers of a type the customer already holds its limit of: a shared kiosk device or a
+     * bot cycling anonymous ids would otherwise grow one customer without bound and link strangers.
+     */
+    List<Identifier> withinLimits(List<Identifier> attach, Map<String, Long> held) {
+        Map<String, Long> counts = new HashMap<>(held);
+        List<Identifier> out = new ArrayList<>();
+        for (Identifier id : attach) {
+            long limit = limit(id.type());
+            long n = counts.getOrDefault(id.type(), 0L);
+            if (n < limit) {
+                out.add(id);
+                counts.put(id.type(), n + 1);
+            } else {
+                LOG.debugf("identifier type %s over its limit of %d per customer: not attached", id.type(), limit);
+            }
+        }
+        return out;
+    }
+
+    private long limit(String type) {
+        Integer l = config.identity().maxPerCustomer().get(type);
+        return l != null ? l : config.identity().maxPerCustomerOther();
     }
 }

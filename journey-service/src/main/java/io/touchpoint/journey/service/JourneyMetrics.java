@@ -9,7 +9,8 @@ import io.quarkus.runtime.Startup;
 
 /**
  * The service's own counters, registered at start-up so Prometheus sees them (at 0) before the first
- * record: {@code touchpoint_journey_touchpoints_total{outcome=stored|duplicate}} and
+ * record: {@code touchpoint_journey_touchpoints_total{outcome=stored|duplicate|suppressed}},
+ * {@code touchpoint_journey_customers_erased_total} and
  * {@code touchpoint_journey_transitions_published_total}.
  */
 @Startup
@@ -19,6 +20,8 @@ public class JourneyMetrics {
     private final Counter stored;
     private final Counter duplicates;
     private final Counter published;
+    private final Counter suppressed;
+    private final Counter erased;
 
     @Inject
     public JourneyMetrics(MeterRegistry registry) {
@@ -27,12 +30,24 @@ public class JourneyMetrics {
                 .description(touchpoints).register(registry);
         this.duplicates = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "duplicate")
                 .description(touchpoints).register(registry);
+        this.suppressed = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "suppressed")
+                .description(touchpoints).register(registry);
+        this.erased = Counter.builder("touchpoint.journey.customers.erased")
+                .description("customers erased through DELETE /customers/{id}").register(registry);
         this.published = Counter.builder("touchpoint.journey.transitions.published")
                 .description("journey.transitions.v1 records acknowledged by Kafka").register(registry);
     }
 
     public void touchpoint(JourneyStitcher.Outcome outcome) {
-        (outcome == JourneyStitcher.Outcome.STORED ? stored : duplicates).increment();
+        switch (outcome) {
+            case STORED -> stored.increment();
+            case DUPLICATE -> duplicates.increment();
+            case SUPPRESSED -> suppressed.increment();
+        }
+    }
+
+    public void erased() {
+        erased.increment();
     }
 
     public void published(int count) {

@@ -1,5 +1,6 @@
 package io.touchpoint.journey.service;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.repository.ExportStore;
 import io.touchpoint.journey.repository.IdentityStore;
 import io.touchpoint.journey.repository.TouchpointStore;
 import io.touchpoint.journey.repository.TouchpointStore.StoredTouchpoint;
@@ -35,6 +37,9 @@ public class JourneyQueries {
     @Inject
     TouchpointStore touchpoints;
 
+    @Inject
+    ExportStore export;
+
     /** Parses {@code type:value}, e.g. {@code user_id:u-1}. */
     public static Identifier parseIdentifier(String raw) {
         if (raw == null || raw.isBlank()) {
@@ -44,11 +49,19 @@ public class JourneyQueries {
         if (colon <= 0 || colon == raw.length() - 1) {
             throw new InvalidParameterException("identifier must look like <type>:<value>, e.g. user_id:u-1; was '" + raw + "'");
         }
-        String type = raw.substring(0, colon);
-        return Identifier.Type.fromCode(type)
-                .map(t -> new Identifier(t, raw.substring(colon + 1)))
-                .orElseThrow(() -> new InvalidParameterException("unknown identifier type '" + type + "'; known: "
-                        + java.util.Arrays.stream(Identifier.Type.values()).map(Identifier.Type::code).toList()));
+        // external:<type>:<value> has a two-part type
+        int split = raw.startsWith(Identifier.EXTERNAL_PREFIX) ? raw.indexOf(':', Identifier.EXTERNAL_PREFIX.length()) : colon;
+        if (split <= 0 || split == raw.length() - 1) {
+            throw new InvalidParameterException("identifier must look like external:<type>:<value>; was '" + raw + "'");
+        }
+        String type = raw.substring(0, split);
+        if (!Identifier.isKnownType(type)) {
+            throw new InvalidParameterException("unknown identifier type '" + type + "'; known: " + Identifier.TYPES
+                    + " and external:<type>");
+        }
+        // normalised like stored values, so Jane@Example.com finds jane@example.com
+        return Identifier.normalised(type, raw.substring(split + 1)).orElseThrow(() -> new InvalidParameterException(
+                "'" + raw.substring(split + 1) + "' is not a valid " + type));
     }
 
     public static UUID parseCustomerId(String raw) {
@@ -79,6 +92,69 @@ public class JourneyQueries {
                 .chain(summary -> touchpoints.stageHistory(s, live)
                         .chain(stages -> touchpoints.touchpoints(s, live)
                                 .map(list -> new Journey(live, summary.currentStage(), stages, list))))));
+    }
+
+    /** A page of touchpoints and the cursor of the next page (null after the last). */
+    public record Page<T>(List<T> items, String next) {
+    }
+
+    public Uni<Page<StoredTouchpoint>> touchpointPage(UUID id, String cursor, int limit) {
+        List<String> after = PageCursor.decode("cursor", cursor, 2);
+        Instant afterAt = after == null ? null : parseInstant("cursor", after.get(0));
+        return sessions.withSession(s -> live(s, id).chain(live -> touchpoints.touchpointPage(s, live, afterAt,
+                after == null ? null : after.get(1), limit + 1)))
+                .map(rows -> page(rows, limit, t -> PageCursor.encode(t.timestamp().toString(), t.messageId())));
+    }
+
+    public Uni<Page<ExportStore.CustomerStage>> customersInStage(String stage, Instant since, String cursor, int limit) {
+        List<String> after = PageCursor.decode("cursor", cursor, 2);
+        Instant afterAt = after == null ? null : parseInstant("cursor", after.get(0));
+        UUID afterCustomer = after == null ? null : parseCursorUuid(after.get(1));
+        return sessions.withSession(s -> export.customersInStage(s, stage, since, afterAt, afterCustomer, limit + 1))
+                .map(rows -> page(rows, limit, r -> PageCursor.encode(r.entry().enteredAt().toString(),
+                        r.customerId().toString())));
+    }
+
+    public Uni<Page<ExportStore.CustomerStage>> exportStageHistory(String cursor, int limit) {
+        List<String> after = PageCursor.decode("after", cursor, 2);
+        UUID afterCustomer = after == null ? null : parseCursorUuid(after.get(0));
+        return sessions.withSession(s -> export.stageHistory(s, afterCustomer, after == null ? null : after.get(1), limit + 1))
+                .map(rows -> page(rows, limit, r -> PageCursor.encode(r.customerId().toString(), r.entry().stage())));
+    }
+
+    public Uni<Page<ExportStore.CustomerTouchpoint>> exportTouchpoints(String cursor, int limit) {
+        List<String> after = PageCursor.decode("after", cursor, 1);
+        return sessions.withSession(s -> export.touchpoints(s, after == null ? null : after.get(0), limit + 1))
+                .map(rows -> page(rows, limit, r -> PageCursor.encode(r.messageId())));
+    }
+
+    public Uni<List<ExportStore.ConflictRow>> conflicts(UUID id) {
+        return sessions.withSession(s -> live(s, id).chain(live -> export.conflicts(s, live)));
+    }
+
+    /** Rows fetched with limit + 1: the extra row only tells that there is a next page. */
+    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> cursorOf) {
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<T> items = rows.subList(0, limit);
+        return new Page<>(List.copyOf(items), cursorOf.apply(items.get(limit - 1)));
+    }
+
+    private static Instant parseInstant(String name, String raw) {
+        try {
+            return Instant.parse(raw);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidParameterException("'" + name + "' is not a cursor this API handed out");
+        }
+    }
+
+    private static UUID parseCursorUuid(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("the cursor is not one this API handed out");
+        }
     }
 
     private Uni<UUID> live(Mutiny.Session s, UUID id) {

@@ -36,7 +36,9 @@ public class JourneyStitcher {
 
     /** What became of a record. */
     public enum Outcome {
-        STORED, DUPLICATE
+        STORED, DUPLICATE,
+        /** Carries an identifier of an erased customer: dropped, nothing written. */
+        SUPPRESSED
     }
 
     @Inject
@@ -85,12 +87,14 @@ public class JourneyStitcher {
 
     private Uni<Outcome> record(Mutiny.Session s, TouchpointEvent e) {
         Instant now = Instant.now();
-        return identity.plan(s, e).chain(plan -> touchpoints.insert(s, e, plan.customer()).chain(inserted -> {
+        return identity.plan(s, e).chain(plan -> plan == IdentityGraph.SUPPRESSED
+                ? Uni.createFrom().item(Outcome.SUPPRESSED)
+                : touchpoints.insert(s, e, plan.customer()).chain(inserted -> {
             if (!inserted) {
                 LOG.debugf("touchpoint %s already stored: nothing changes", e.messageId());
                 return Uni.createFrom().item(Outcome.DUPLICATE);
             }
-            return identity.apply(s, plan, now)
+            return identity.apply(s, plan, e.messageId(), now)
                     .call(merged -> writeMerges(s, plan, e, now))
                     .chain(merged -> assignStages(s, plan.customer(), e, merged))
                     .replaceWith(Outcome.STORED);
@@ -118,7 +122,7 @@ public class JourneyStitcher {
     private Uni<Void> append(Mutiny.Session s, UUID customer, TouchpointEvent e) {
         return touchpoints.stageHistory(s, customer).chain(history -> {
             Set<String> reached = history.stream().map(StageEntry::stage).collect(Collectors.toCollection(HashSet::new));
-            String stage = model.stageFor(e.type(), e.event(), e.channel(), reached).orElse(null);
+            String stage = model.stageFor(e.facts(), reached).orElse(null);
             if (stage == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -129,14 +133,15 @@ public class JourneyStitcher {
             StageEntry entry = new StageEntry(stage, e.timestamp(), e.channel(), e.sourceId(), e.messageId());
             String previous = model.furthest(reached).orElse(null);
             return setStage.chain(() -> touchpoints.saveStage(s, customer, entry))
-                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, entry, previous)));
+                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, entry, previous, e.facts())));
         });
     }
 
     /**
      * A late touchpoint or a merge: replay all of the customer's touchpoints in corrected-time order
      * and bring stored stages and stage history in line. Stages entered for the first time produce a
-     * stage_entered transition; an earlier entry into a known stage only corrects enteredAt.
+     * stage_entered transition; a known stage now entered at another time or through another touchpoint
+     * produces a stage_corrected transition (metrics move the entry to its new place).
      */
     private Uni<Void> replay(Mutiny.Session s, UUID customer) {
         return touchpoints.stageCandidates(s, customer).chain(facts -> touchpoints.stageHistory(s, customer)
@@ -156,9 +161,14 @@ public class JourneyStitcher {
                         StageEntry old = before.get(now.stage());
                         if (old == null) {
                             chain = chain.chain(() -> touchpoints.saveStage(s, customer, now))
-                                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, now, entered.previousStage())));
+                                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, now,
+                                            entered.previousStage(), entered.cause())));
                         } else if (!old.equals(now)) {
                             chain = chain.chain(() -> touchpoints.saveStage(s, customer, now));
+                            if (!old.enteredAt().equals(now.enteredAt()) || !old.causeMessageId().equals(now.causeMessageId())) {
+                                chain = chain.chain(() -> outbox.add(s, Transition.stageCorrected(customer, now, old,
+                                        entered.previousStage(), entered.cause())));
+                            }
                         }
                     }
                     for (String stage : List.copyOf(before.keySet())) {

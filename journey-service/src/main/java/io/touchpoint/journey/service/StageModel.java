@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -29,7 +32,7 @@ public final class StageModel {
     /** Touchpoint types that can map to a stage; the others only carry identity. */
     public static final Set<String> STAGE_TYPES = Set.of("track", "page", "screen");
     static final Set<String> ALL_TYPES = Set.of("track", "identify", "page", "screen", "group", "alias");
-    static final Set<String> CHANNELS = Set.of("web", "app", "social", "contact_center", "email", "store", "server");
+    public static final Set<String> CHANNELS = Set.of("web", "app", "social", "contact_center", "email", "store", "server");
 
     private final List<String> stages;
     private final Map<String, Integer> order;
@@ -88,8 +91,27 @@ public final class StageModel {
             if (r.requiresStage() != null && !known.contains(r.requiresStage())) {
                 problems.add(at + " requires unknown stage '" + r.requiresStage() + "'");
             }
-            if (isEmpty(r.types()) && isEmpty(r.events()) && isEmpty(r.channels())) {
-                problems.add(at + " has no condition: give 'types', 'events' or 'channels'");
+            if (isEmpty(r.types()) && isEmpty(r.events()) && isEmpty(r.eventPatterns()) && isEmpty(r.channels())
+                    && isEmpty(r.properties())) {
+                problems.add(at + " has no condition: give 'types', 'events', 'eventPatterns', 'channels' or 'properties'");
+            }
+            for (String p : nonNull(r.eventPatterns())) {
+                try {
+                    compile(p);
+                } catch (PatternSyntaxException | NullPointerException e) {
+                    problems.add(at + " has eventPattern '" + p + "' that is not a regular expression: "
+                            + (e instanceof PatternSyntaxException x ? x.getDescription() : "null"));
+                }
+            }
+            List<PropertyPredicate> predicates = r.properties() == null ? List.of() : r.properties();
+            for (int j = 0; j < predicates.size(); j++) {
+                PropertyPredicate p = predicates.get(j);
+                String pat = at + " property predicate #" + (j + 1);
+                if (p == null) {
+                    problems.add(pat + " is null");
+                } else {
+                    p.problems().forEach(x -> problems.add(pat + " " + x));
+                }
             }
             for (String t : nonNull(r.types())) {
                 if (!STAGE_TYPES.contains(t)) {
@@ -186,15 +208,27 @@ public final class StageModel {
      * @return empty when no rule matches or the type never maps to a stage
      */
     public Optional<String> stageFor(String type, String event, String channel, Set<String> reachedBefore) {
-        if (type == null || !STAGE_TYPES.contains(type)) {
+        return stageFor(new TouchpointFacts(null, type, event, channel, null, null, null), reachedBefore);
+    }
+
+    /** As {@link #stageFor(String, String, String, Set)}, with the touchpoint's properties for predicates. */
+    public Optional<String> stageFor(TouchpointFacts t, Set<String> reachedBefore) {
+        if (t.type() == null || !STAGE_TYPES.contains(t.type())) {
             return Optional.empty();
         }
         for (Rule r : rules) {
-            if (r.matches(type, event, channel, reachedBefore)) {
+            if (r.matches(t, reachedBefore)) {
                 return Optional.of(r.stage());
             }
         }
         return Optional.empty();
+    }
+
+    /** Compiled once per pattern: patterns are case-insensitive and must match the whole value. */
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+    static Pattern compile(String regex) {
+        return PATTERNS.computeIfAbsent(regex, x -> Pattern.compile(x, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
     }
 
     /** An unmodifiable copy that, unlike List.copyOf, keeps nulls so validation can report them. */
@@ -220,34 +254,53 @@ public final class StageModel {
      * @param stage the stage a matching touchpoint maps to
      * @param types touchpoint types (track, page, screen)
      * @param events event names (track event, or page/screen name), case-insensitive
+     * @param eventPatterns regular expressions one of which must match the whole event name, case-insensitive;
+     *            with {@code events} too, either an exact name or a pattern is enough
      * @param channels channels
+     * @param properties predicates on the touchpoint's {@code properties}; all must hold
      * @param requiresStage only when the customer already reached this stage before the touchpoint
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Rule(String stage, List<String> types, List<String> events, List<String> channels,
-            String requiresStage) {
+    public record Rule(String stage, List<String> types, List<String> events, List<String> eventPatterns,
+            List<String> channels, List<PropertyPredicate> properties, String requiresStage) {
 
         public Rule {
             types = copy(types);
             events = copy(events);
+            eventPatterns = copy(eventPatterns);
             channels = copy(channels);
+            properties = properties == null ? null : Collections.unmodifiableList(new ArrayList<>(properties));
         }
 
-        boolean matches(String type, String event, String channel, Set<String> reachedBefore) {
-            if (types != null && !types.isEmpty() && !types.contains(type)) {
+        /** A rule on type, exact event names, channels and requiresStage only (the first model format). */
+        public Rule(String stage, List<String> types, List<String> events, List<String> channels, String requiresStage) {
+            this(stage, types, events, null, channels, null, requiresStage);
+        }
+
+        boolean matches(TouchpointFacts t, Set<String> reachedBefore) {
+            if (types != null && !types.isEmpty() && !types.contains(t.type())) {
                 return false;
             }
-            if (channels != null && !channels.isEmpty() && !channels.contains(channel)) {
+            if (channels != null && !channels.isEmpty() && !channels.contains(t.channel())) {
                 return false;
             }
-            if (events != null && !events.isEmpty()) {
+            boolean byName = events != null && !events.isEmpty();
+            boolean byPattern = eventPatterns != null && !eventPatterns.isEmpty();
+            if (byName || byPattern) {
+                String event = t.event();
                 if (event == null) {
                     return false;
                 }
                 String e = normalise(event);
-                if (events.stream().noneMatch(x -> x != null && normalise(x).equals(e))) {
+                boolean named = byName && events.stream().anyMatch(x -> x != null && normalise(x).equals(e));
+                boolean patterned = byPattern && eventPatterns.stream()
+                        .anyMatch(x -> x != null && compile(x).matcher(event.trim()).matches());
+                if (!named && !patterned) {
                     return false;
                 }
+            }
+            if (properties != null && !properties.stream().allMatch(p -> p.test(t.properties()))) {
+                return false;
             }
             return requiresStage == null || reachedBefore.contains(requiresStage);
         }

@@ -15,8 +15,8 @@ import java.util.Set;
  */
 public final class StageTimeline {
 
-    /** A stage entered for the first time, with the furthest stage reached before it. */
-    public record Entered(StageEntry entry, String previousStage) {
+    /** A stage entered for the first time, with the furthest stage reached before it and the touchpoint that did it. */
+    public record Entered(StageEntry entry, String previousStage, TouchpointFacts cause) {
     }
 
     private final Map<String, String> stageByMessage;
@@ -34,12 +34,12 @@ public final class StageTimeline {
         Map<String, Entered> entered = new LinkedHashMap<>();
         Set<String> reached = new HashSet<>();
         for (TouchpointFacts t : ordered) {
-            String stage = model.stageFor(t.type(), t.event(), t.channel(), reached).orElse(null);
+            String stage = model.stageFor(t, reached).orElse(null);
             stages.put(t.messageId(), stage);
             if (stage != null && !entered.containsKey(stage)) {
                 String previous = model.furthest(reached).orElse(null);
                 entered.put(stage, new Entered(
-                        new StageEntry(stage, t.occurredAt(), t.channel(), t.sourceId(), t.messageId()), previous));
+                        new StageEntry(stage, t.occurredAt(), t.channel(), t.sourceId(), t.messageId()), previous, t));
                 reached.add(stage);
             }
         }

@@ -61,7 +61,8 @@ public final class TouchpointParser {
         }
         return new TouchpointEvent(messageId, type, optionalText(root, "event"), channel,
                 requiredText(root, "sourceId"), userId, anonymousId, optionalText(root, "previousId"),
-                instant(root, "receivedAt"), instant(root, "timestamp"), value);
+                instant(root, "receivedAt"), instant(root, "timestamp"), value,
+                IdentifierExtractor.extract(root, type), root.path("properties"));
     }
 
     private static boolean isEmpty(String s) {

@@ -1,0 +1,86 @@
+package io.touchpoint.journey.service;
+
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.repository.ErasureStore;
+import io.touchpoint.journey.repository.IdentityStore;
+import io.touchpoint.journey.repository.OutboxStore;
+
+/**
+ * Erases a customer (right to erasure), in one transaction: the digests of its identifiers go on
+ * the suppression list, its touchpoints, identifiers and stage history are deleted, and a
+ * customer_erased transition goes to the outbox so metrics correct themselves.
+ *
+ * <p>It takes the same per-identifier advisory locks as the stitcher, so a touchpoint of the customer
+ * being processed at the same time is either stored before (and erased) or dropped after.
+ */
+@ApplicationScoped
+public class CustomerErasure {
+
+    private static final Logger LOG = Logger.getLogger(CustomerErasure.class);
+
+    /** What was erased. */
+    public record Result(UUID customerId, Instant erasedAt, ErasureStore.Erased erased) {
+    }
+
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    @Inject
+    IdentityStore identities;
+
+    @Inject
+    ErasureStore erasure;
+
+    @Inject
+    OutboxStore outbox;
+
+    @Inject
+    JourneyMetrics metrics;
+
+    public Uni<Result> erase(UUID id) {
+        Instant now = Instant.now();
+        return sessions.withTransaction((s, tx) -> live(s, id)
+                .chain(customer -> identities.identifiersOf(s, customer)
+                        .chain(ids -> identities.lock(s, List.copyOf(new TreeSet<>(ids.stream().map(Identifier::key).toList()))))
+                        .chain(() -> identities.lockCustomers(s, List.of(customer)))
+                        // a merge may have absorbed it while we waited for the locks
+                        .chain(rows -> rows.isEmpty() || rows.get(0).mergedInto() != null
+                                ? Uni.createFrom().failure(new IdentityGraph.ConcurrentMergeException(customer))
+                                : identities.identifiersOf(s, customer))
+                        .chain(ids -> erasure.suppress(s, digests(ids), now)
+                                .chain(() -> erasure.erase(s, customer, now)))
+                        .call(() -> outbox.add(s, Transition.customerErased(customer, now)))
+                        .map(erased -> new Result(customer, now, erased))))
+                .onFailure(JourneyStitcher::isContention).retry().atMost(3)
+                .invoke(r -> {
+                    metrics.erased();
+                    // the id only: identifiers are what erasure removes, they must not reappear in logs
+                    LOG.infof("customer %s erased: %d touchpoints, %d identifiers", r.customerId(),
+                            r.erased().touchpoints(), r.erased().identifiers());
+                });
+    }
+
+    private static List<String> digests(List<Identifier> ids) {
+        Set<String> out = new LinkedHashSet<>();
+        ids.forEach(i -> out.add(Suppression.digest(i)));
+        return List.copyOf(out);
+    }
+
+    private Uni<UUID> live(Mutiny.Session s, UUID id) {
+        return identities.resolve(s, id).map(found -> found.orElseThrow(
+                () -> new CustomerNotFoundException("no customer has id " + id)));
+    }
+}

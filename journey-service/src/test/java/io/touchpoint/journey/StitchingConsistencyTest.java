@@ -1,0 +1,252 @@
+package io.touchpoint.journey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.touchpoint.journey.service.JourneyStitcher;
+import io.touchpoint.journey.service.TouchpointParser;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Re-delivery changes no row, and two consumers working on one topic at once (disjoint partitions,
+ * both writing the same people) end with the same customers, stages and histories as one consumer
+ * alone. Real Kafka, real PostgreSQL, the service's own JourneyStitcher.
+ */
+@QuarkusTest
+@QuarkusTestResource(TouchpointStackResource.class)
+class StitchingConsistencyTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    JourneyStitcher stitcher;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void redeliveringTheSameThousandRecordsChangesNoRow() throws Exception {
+        String run = TestTouchpoints.unique("redeliver");
+        List<Map<String, Object>> records = IdentityMix.people(run, 700, 140, true).records().subList(0, 1000);
+        List<String> values = new ArrayList<>();
+        for (Map<String, Object> r : records) {
+            values.add(TestTouchpoints.JSON.writeValueAsString(r));
+        }
+        produce("touchpoints.v1", records, values);
+        TestTouchpoints.await("1000 stored", () -> count("select count(*) from touchpoint where message_id like '" + run + "-%'"),
+                n -> n == 1000);
+        Map<String, List<String>> before = dump();
+
+        double duplicates = TestTouchpoints.counter("touchpoint.journey.touchpoints", "outcome", "duplicate");
+        produce("touchpoints.v1", records, values);
+        TestTouchpoints.await("1000 duplicates seen", () -> TestTouchpoints.counter("touchpoint.journey.touchpoints",
+                "outcome", "duplicate"), n -> n >= duplicates + 1000);
+
+        Map<String, List<String>> after = dump();
+        for (String table : before.keySet()) {
+            assertEquals(before.get(table).size(), after.get(table).size(), table + " row count");
+            assertEquals(before.get(table), after.get(table), table + " rows");
+        }
+        assertTrue(before.get("touchpoint").size() >= 1000);
+        assertTrue(before.get("identity_conflict").stream().anyMatch(r -> r.contains(run)),
+                "the mix includes conflicts, so their table is compared with rows in it");
+    }
+
+    @Test
+    void twoConsumersAtOnceGiveTheSameResultAsOne() throws Exception {
+        int people = 40;
+        IdentityMix.Data two = IdentityMix.people(TestTouchpoints.unique("two"), 801, people, false);
+        IdentityMix.Data one = IdentityMix.people(TestTouchpoints.unique("one"), 802, people, false);
+        String twoTopic = createTopic();
+        String oneTopic = createTopic();
+        produce(twoTopic, two.records(), null);
+        produce(oneTopic, one.records(), null);
+
+        // instance A reads partitions 0-2, instance B 3-5, at the same time; one person's records are
+        // keyed by different ids and so spread over both
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            AtomicInteger done = new AtomicInteger();
+            int total = two.records().size();
+            Future<?> a = pool.submit(() -> consume(twoTopic, List.of(0, 1, 2), done, total));
+            Future<?> b = pool.submit(() -> consume(twoTopic, List.of(3, 4, 5), done, total));
+            a.get(3, TimeUnit.MINUTES);
+            b.get(3, TimeUnit.MINUTES);
+            AtomicInteger doneOne = new AtomicInteger();
+            pool.submit(() -> consume(oneTopic, List.of(0, 1, 2, 3, 4, 5), doneOne, one.records().size()))
+                    .get(3, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        Result byTwo = result(two);
+        Result byOne = result(one);
+        assertEquals(people, byOne.customers().size(), "one customer per person: " + byOne.customers());
+        for (Set<String> c : byOne.customers()) {
+            assertEquals(6, c.size(), "web, app, user, email, phone and caller linked: " + c);
+        }
+        assertEquals(byOne.customers(), byTwo.customers());
+        assertEquals(byOne.touchpoints(), byTwo.touchpoints());
+        assertEquals(byOne.stages(), byTwo.stages());
+    }
+
+    /** Customers as sets of labels; touchpoints and stage entries with their customer's labels. */
+    record Result(Set<Set<String>> customers, Map<String, String> touchpoints, Set<String> stages) {
+    }
+
+    private Result result(IdentityMix.Data data) throws SQLException {
+        String run = data.records().get(0).get("messageId").toString();
+        run = run.substring(0, run.indexOf("-", run.indexOf("-") + 1));
+        Map<String, Set<String>> byCustomer = new HashMap<>();
+        String customers = "(select customer_id from touchpoint where message_id like '" + run + "-%')";
+        for (String[] r : rows("select type || ':' || value, customer_id from identifier where customer_id in " + customers)) {
+            byCustomer.computeIfAbsent(r[1], k -> new TreeSet<>()).add(data.labels().getOrDefault(r[0], "?" + r[0]));
+        }
+        Map<String, String> touchpoints = new HashMap<>();
+        for (String[] r : rows("select message_id, customer_id, stage from touchpoint where message_id like '" + run + "-%'")) {
+            touchpoints.put(data.labels().get(r[0]), byCustomer.get(r[1]) + " " + r[2]);
+        }
+        Set<String> stages = new TreeSet<>();
+        for (String[] r : rows("select customer_id, stage, entered_at, cause_message_id from stage_history where customer_id in "
+                + customers)) {
+            stages.add(byCustomer.get(r[0]) + " " + r[1] + " " + r[2] + " " + data.labels().get(r[3]));
+        }
+        return new Result(Set.copyOf(byCustomer.values()), touchpoints, stages);
+    }
+
+    private void consume(String topic, List<Integer> partitions, AtomicInteger done, int total) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestTouchpoints.bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "journey-consistency");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            c.assign(partitions.stream().map(i -> new TopicPartition(topic, i)).toList());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (done.get() < total && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    record(r.value());
+                    done.incrementAndGet();
+                }
+                c.commitSync();
+            }
+        }
+    }
+
+    /** As the Kafka connector does: each record on a fresh duplicated Vert.x context. */
+    private void record(String value) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        context.runOnContext(x -> stitcher.record(TouchpointParser.parse(value))
+                .subscribe().with(result::complete, result::completeExceptionally));
+        try {
+            result.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("record failed: " + value, e);
+        }
+    }
+
+    private static String createTopic() throws Exception {
+        String name = TestTouchpoints.unique("touchpoints.consistency");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestTouchpoints.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(name, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        return name;
+    }
+
+    private static void produce(String topic, List<Map<String, Object>> records, List<String> values) throws Exception {
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            Map<String, Object> r = records.get(i);
+            String key = r.get("userId") != null ? (String) r.get("userId") : (String) r.get("anonymousId");
+            String value = values != null ? values.get(i) : TestTouchpoints.JSON.writeValueAsString(r);
+            sent.add(TestTouchpoints.producer().send(new ProducerRecord<>(topic, key, value)));
+        }
+        for (Future<?> f : sent) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every row of every table, ordered; outbox without sent_at (the relay marks rows sent on its own time). */
+    private Map<String, List<String>> dump() throws SQLException {
+        Map<String, String> queries = Map.of(
+                "customer", "select * from customer order by id",
+                "identifier", "select * from identifier order by type, value",
+                "touchpoint", "select * from touchpoint order by message_id",
+                "stage_history", "select * from stage_history order by customer_id, stage",
+                "outbox", "select id, topic, record_key, transition_id, payload, created_at from outbox order by id",
+                "identity_conflict", "select * from identity_conflict order by id",
+                "suppression", "select * from suppression order by digest");
+        Map<String, List<String>> out = new HashMap<>();
+        for (var q : queries.entrySet()) {
+            out.put(q.getKey(), rows(q.getValue()).stream().map(r -> String.join("|", r)).toList());
+        }
+        return out;
+    }
+
+    private List<String[]> rows(String sql) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                String[] row = new String[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = rs.getString(i + 1);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    private long count(String sql) {
+        try {
+            return Long.parseLong(rows(sql).get(0)[0]);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
