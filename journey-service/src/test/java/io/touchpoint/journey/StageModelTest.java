@@ -124,4 +124,98 @@ class StageModelTest {
         assertEquals("m1", timeline.entered().get("purchase").entry().causeMessageId());
         assertEquals("purchase", timeline.entered().get("repeat").previousStage());
     }
+
+    private static Optional<String> withProperties(String event, String channel, String propertiesJson, String... reached) {
+        try {
+            return bundled().stageFor(new TouchpointFacts("m", "track", event, channel, "s", Instant.EPOCH, null, null,
+                    null, TestTouchpoints.JSON.readTree(propertiesJson)), Set.of(reached));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void defaultModelMapsTheTrackingPlanEvents() {
+        // contact center
+        assertEquals(Optional.of("support"), stage("track", "Contact Started", "contact_center"));
+        assertEquals(Optional.of("support"), stage("track", "Case Opened", "contact_center"));
+        assertEquals(Optional.of("support"), stage("track", "Case Resolved", "contact_center"));
+        // social: engagement is awareness, a share advocacy, a direct message a support request
+        assertEquals(Optional.of("awareness"), stage("track", "Mention", "social"));
+        assertEquals(Optional.of("awareness"), stage("track", "Like", "social"));
+        assertEquals(Optional.of("awareness"), stage("track", "Comment", "social"));
+        assertEquals(Optional.of("advocacy"), stage("track", "Share", "social"));
+        assertEquals(Optional.of("support"), stage("track", "Direct Message", "social"));
+        // e-commerce and B2B semantic events, patterns included
+        assertEquals(Optional.of("discovery"), stage("track", "Products Searched", "web"));
+        assertEquals(Optional.of("consideration"), stage("track", "Checkout Step Viewed", "web"));
+        assertEquals(Optional.of("consideration"), stage("track", "checkout step completed", "app"));
+        assertEquals(Optional.empty(), stage("track", "Checkout Step Skipped", "web"));
+        assertEquals(Optional.of("consideration"), stage("track", "Signed Up", "app"));
+        assertEquals(Optional.of("consideration"), stage("track", "Trial Started", "web"));
+        assertEquals(Optional.of("awareness"), stage("track", "Email Link Clicked", "email"));
+        assertEquals(Optional.of("purchase"), stage("track", "Order Completed", "server"));
+        assertEquals(Optional.of("repeat"), stage("track", "Order Completed", "server", "purchase"));
+        // churn is a KPI, not a journey step: it leaves the stage where it was
+        assertEquals(Optional.empty(), stage("track", "Subscription Cancelled", "web"));
+    }
+
+    @Test
+    void propertyPredicatesDecideTheSurveyStage() {
+        // an NPS promoter is an advocate; other answers stay in support on the contact center
+        assertEquals(Optional.of("advocacy"), withProperties("Survey Completed", "contact_center", "{\"surveyType\":\"nps\",\"score\":9}"));
+        assertEquals(Optional.of("advocacy"), withProperties("Survey Completed", "web", "{\"surveyType\":\"nps\",\"score\":10.0}"));
+        assertEquals(Optional.of("support"), withProperties("Survey Completed", "contact_center", "{\"surveyType\":\"nps\",\"score\":6}"));
+        assertEquals(Optional.of("support"), withProperties("Survey Completed", "contact_center", "{\"surveyType\":\"csat\",\"score\":5}"));
+        assertEquals(Optional.empty(), withProperties("Survey Completed", "web", "{\"surveyType\":\"nps\",\"score\":\"9\"}"));
+        assertEquals(Optional.empty(), withProperties("Survey Completed", "web", "{}"));
+    }
+
+    @Test
+    void propertyPredicateOperators() {
+        StageModel m = StageModelReader.read("test.json", """
+                {"stages": ["a", "b", "c", "d"], "rules": [
+                  {"stage": "a", "properties": [{"property": "order.total", "gt": 100}, {"property": "coupon", "exists": false}]},
+                  {"stage": "b", "properties": [{"property": "medium", "in": ["voice", "chat"]}]},
+                  {"stage": "c", "properties": [{"property": "plan", "matches": "pro(-annual)?"}]},
+                  {"stage": "d", "eventPatterns": ["^Feature .+ Used$"]}]}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Optional.of("a"), m.stageFor(facts("X", "{\"order\":{\"total\":100.5}}"), Set.of()));
+        assertEquals(Optional.empty(), m.stageFor(facts("X", "{\"order\":{\"total\":100.5},\"coupon\":\"c\"}"), Set.of()));
+        assertEquals(Optional.of("b"), m.stageFor(facts("X", "{\"medium\":\"chat\"}"), Set.of()));
+        assertEquals(Optional.empty(), m.stageFor(facts("X", "{\"medium\":\"email\"}"), Set.of()));
+        assertEquals(Optional.of("c"), m.stageFor(facts("X", "{\"plan\":\"PRO-annual\"}"), Set.of()));
+        assertEquals(Optional.of("d"), m.stageFor(facts("Feature Export Used", "{}"), Set.of()));
+        assertEquals(Optional.empty(), m.stageFor(facts("Feature Used", "{}"), Set.of()));
+    }
+
+    @Test
+    void rejectsBrokenPatternsAndPredicatesWithClearErrors() {
+        StageModelException e = invalid("""
+                {"stages": ["a"], "rules": [
+                  {"stage": "a", "eventPatterns": ["Checkout (Step"]},
+                  {"stage": "a", "properties": [{"property": "score"}]},
+                  {"stage": "a", "properties": [{"gte": 3}]},
+                  {"stage": "a", "properties": [{"property": "x", "in": []}]},
+                  {"stage": "a", "properties": [{"property": "x", "matches": "[a-"}]}]}""");
+        List<String> p = e.problems();
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("rule #1 has eventPattern 'Checkout (Step'")), e.getMessage());
+        assertTrue(p.contains("rule #2 property predicate #1 has no operator: give 'equals', 'in', 'exists', 'gt', 'gte',"
+                + " 'lt', 'lte' or 'matches'"), e.getMessage());
+        assertTrue(p.contains("rule #3 property predicate #1 has no 'property'"), e.getMessage());
+        assertTrue(p.contains("rule #4 property predicate #1 has an empty 'in' list"), e.getMessage());
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("rule #5 property predicate #1 has 'matches' '[a-'")), e.getMessage());
+        // an operator the language does not have is refused when reading, naming it
+        assertTrue(invalid("""
+                {"stages": ["a"], "rules": [{"stage": "a", "properties": [{"property": "x", "above": 3}]}]}""")
+                .getMessage().contains("above"));
+    }
+
+    private static TouchpointFacts facts(String event, String properties) {
+        try {
+            return new TouchpointFacts("m", "track", event, "web", "s", Instant.EPOCH, null, null, null,
+                    TestTouchpoints.JSON.readTree(properties));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
