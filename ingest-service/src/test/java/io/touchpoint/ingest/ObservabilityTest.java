@@ -41,7 +41,10 @@ class ObservabilityTest {
 
         String after = metrics();
         assertTrue(accepted(after) >= before + 1, "accepted counter moved");
-        assertTrue(after.contains("touchpoint_ingest_rejected_total{reason=\"missing_event\"}"), after);
+        assertTrue(after.contains("touchpoint_ingest_rejected_total{channel=\"web\",reason=\"missing_event\","
+                + "source=\"dev-web\",type=\"track\"}"), after);
+        assertTrue(after.contains("touchpoint_ingest_request_seconds_count{endpoint=\"track\",status=\"200\"}"), after);
+        assertTrue(after.contains("touchpoint_ingest_request_seconds_count{endpoint=\"track\",status=\"400\"}"), after);
         assertTrue(after.contains(
                 "touchpoint_ingest_events_total{channel=\"web\",outcome=\"rejected\",source=\"dev-web\",type=\"track\"}"));
         assertTrue(after.contains("touchpoint_ingest_kafka_ack_seconds_count{outcome=\"acked\",topic=\"touchpoints.v1\"}"));

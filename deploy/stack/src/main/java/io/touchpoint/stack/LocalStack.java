@@ -39,6 +39,10 @@ import redis.embedded.RedisServer;
 public final class LocalStack implements AutoCloseable {
 
     public static final String READY_MARKER = "TOUCHPOINT-STACK READY";
+    /** Printed after a {@code kafka-stop} / {@code kafka-start} command on standard input was carried out. */
+    public static final String KAFKA_STOPPED_MARKER = "TOUCHPOINT-STACK KAFKA-STOPPED";
+    public static final String KAFKA_STARTED_MARKER = "TOUCHPOINT-STACK KAFKA-STARTED";
+    public static final String KAFKA_FAILED_MARKER = "TOUCHPOINT-STACK KAFKA-FAILED";
     static final String DATABASE = "touchpoint";
 
     /** Topic name → partitions. The main topics get room for several consumer instances. */
@@ -53,6 +57,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private volatile Process kafkaBroker;
 
     LocalStack(Options options) {
         this.options = options;
@@ -67,7 +72,7 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack = new LocalStack(options);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::closeQuietly, "stack-shutdown"));
         if (options.exitWithParent) {
-            KafkaBroker.exitWhenStdinCloses();
+            stack.obeyParent();
         }
         try {
             stack.start();
@@ -77,6 +82,55 @@ public final class LocalStack implements AutoCloseable {
             System.exit(1);
         }
         Thread.currentThread().join();
+    }
+
+    /**
+     * Reads commands from the parent on standard input — {@code kafka-stop} and {@code kafka-start}
+     * (same ports, same data, for tests of a broker outage) — and exits on end of stream, which means
+     * the parent died or asked us to stop.
+     */
+    private void obeyParent() {
+        Thread watcher = new Thread(() -> {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    try {
+                        switch (line.trim()) {
+                            case "kafka-stop" -> {
+                                stopKafka();
+                                System.out.println(KAFKA_STOPPED_MARKER);
+                            }
+                            case "kafka-start" -> {
+                                startKafka();
+                                System.out.println(KAFKA_STARTED_MARKER);
+                            }
+                            default -> {
+                                // unknown commands are ignored: the parent may be newer than us
+                            }
+                        }
+                    } catch (Exception e) {
+                        System.out.println(KAFKA_FAILED_MARKER + " " + e);
+                    }
+                    System.out.flush();
+                }
+            } catch (IOException ignored) {
+                // a broken pipe means the same as EOF
+            }
+            System.exit(0);
+        }, "parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** Stops the broker cleanly (it flushes and closes its logs); its data stays for {@code kafka-start}. */
+    private void stopKafka() throws InterruptedException {
+        Process broker = kafkaBroker;
+        if (broker != null) {
+            stopProcess(broker, Duration.ofSeconds(30));
+            kafkaBroker = null;
+            log("kafka stopped");
+        }
     }
 
     void start() throws Exception {
@@ -193,13 +247,24 @@ public final class LocalStack implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog.toFile()))
                 .start();
-        started.add(() -> stopProcess(broker, Duration.ofSeconds(20)));
+        if (kafkaBroker == null && !started.contains(brokerStopper)) {
+            started.add(brokerStopper);
+        }
+        kafkaBroker = broker;
 
         String bootstrap = "127.0.0.1:" + options.kafkaPort;
         awaitKafka(bootstrap, broker, brokerLog);
         createTopics(bootstrap);
         log("kafka ready on " + bootstrap + " (log " + brokerLog + ")");
     }
+
+    // one entry in the shutdown list whatever broker (after restarts) is current
+    private final AutoCloseable brokerStopper = () -> {
+        Process current = kafkaBroker;
+        if (current != null) {
+            stopProcess(current, Duration.ofSeconds(20));
+        }
+    };
 
     private void awaitKafka(String bootstrap, Process broker, Path brokerLog) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

@@ -38,10 +38,12 @@ public final class StackProcess implements AutoCloseable {
     private final int kafkaPort;
     private final int postgresPort;
     private final int redisPort;
+    private final java.util.concurrent.BlockingQueue<String> kafkaEvents;
 
     private StackProcess(Process process, Path dataDir, boolean deleteDataDir, int kafkaPort, int postgresPort,
-            int redisPort) {
+            int redisPort, java.util.concurrent.BlockingQueue<String> kafkaEvents) {
         this.process = process;
+        this.kafkaEvents = kafkaEvents;
         this.dataDir = dataDir;
         this.deleteDataDir = deleteDataDir;
         this.kafkaPort = kafkaPort;
@@ -85,6 +87,38 @@ public final class StackProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Stops the Kafka broker cleanly and returns once it is down; the rest of the stack keeps
+     * running. For tests of a broker outage: {@link #startKafka()} brings it back on the same port
+     * with the same data.
+     */
+    public void stopKafka() {
+        kafkaCommand("kafka-stop", LocalStack.KAFKA_STOPPED_MARKER);
+    }
+
+    /** Starts the broker again after {@link #stopKafka()}: same port, same data, topics kept. */
+    public void startKafka() {
+        kafkaCommand("kafka-start", LocalStack.KAFKA_STARTED_MARKER);
+    }
+
+    private synchronized void kafkaCommand(String command, String doneMarker) {
+        require(kafkaPort, "kafka");
+        kafkaEvents.clear();
+        try {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String event = kafkaEvents.poll(120, TimeUnit.SECONDS);
+            if (event == null || !event.startsWith(doneMarker)) {
+                throw new IllegalStateException(command + " failed: " + (event == null ? "no answer in 120 s" : event));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(command + " interrupted", e);
+        }
     }
 
     private static int require(int port, String part) {
@@ -209,15 +243,17 @@ public final class StackProcess implements AutoCloseable {
                     cmd.add(t);
                 }
                 Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                awaitReady(process, dir);
-                return new StackProcess(process, dir, temp, kafkaPort, postgresPort, redisPort);
+                java.util.concurrent.BlockingQueue<String> kafkaEvents = new java.util.concurrent.LinkedBlockingQueue<>();
+                awaitReady(process, dir, kafkaEvents);
+                return new StackProcess(process, dir, temp, kafkaPort, postgresPort, redisPort, kafkaEvents);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
         /** Echoes the stack's output (prefixed) and returns once it printed the ready marker. */
-        private static void awaitReady(Process process, Path dir) {
+        private static void awaitReady(Process process, Path dir,
+                java.util.concurrent.BlockingQueue<String> kafkaEvents) {
             CompletableFuture<Void> ready = new CompletableFuture<>();
             Thread pump = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(
@@ -227,6 +263,8 @@ public final class StackProcess implements AutoCloseable {
                         System.out.println("[stack] " + line);
                         if (line.startsWith(LocalStack.READY_MARKER)) {
                             ready.complete(null);
+                        } else if (line.startsWith("TOUCHPOINT-STACK KAFKA-")) {
+                            kafkaEvents.add(line);
                         }
                     }
                 } catch (IOException ignored) {

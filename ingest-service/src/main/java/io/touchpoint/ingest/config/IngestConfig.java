@@ -1,7 +1,9 @@
 package io.touchpoint.ingest.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,9 +23,12 @@ public interface IngestConfig {
      */
     Map<String, Source> sources();
 
+    /** Declarative webhook mappings by name; sources pick one with {@code webhook.mapping}. */
+    Map<String, WebhookMapping> mappings();
+
     /**
-     * Accept the well-known development key and short keys. Only the dev and test profiles turn this
-     * on; prod refuses them so a forgotten dev setting can never reach production.
+     * Accept the well-known development keys and secrets, and short keys. Only the dev and test
+     * profiles turn this on; prod refuses them so a forgotten dev setting can never reach production.
      */
     @WithDefault("false")
     boolean allowDevWriteKeys();
@@ -42,16 +47,40 @@ public interface IngestConfig {
     @Min(1024)
     int maxEventBytes();
 
+    /** Largest request after gzip decompression, in bytes (Segment's batch limit is 500 KB). */
+    @WithDefault("524288")
+    @Min(1024)
+    int maxRequestBytes();
+
     /** Deepest JSON nesting accepted in an event; deeper payloads are refused as {@code too_deep}. */
-    @WithDefault("64")
+    @WithDefault("32")
     @Min(4)
     @Max(1000)
     int maxNestingDepth();
 
+    /** The Redis window in which a repeated messageId of one source is acknowledged but not published. */
+    Dedup dedup();
+
+    interface Dedup {
+        /** How long a published messageId is remembered (Segment's own window is 24 h). */
+        @WithDefault("24h")
+        Duration window();
+
+        /**
+         * How long a claim lives before Kafka acknowledged: longer than the producer's
+         * delivery.timeout.ms, so a record still in flight after a 503 is never published twice.
+         */
+        @WithDefault("45s")
+        Duration pendingTtl();
+
+        /** Redis slower than this counts as down: the event is published without dedup (see README). */
+        @WithDefault("500ms")
+        Duration timeout();
+    }
+
     interface Source {
         /** The Segment write key (HTTP Basic user, or {@code writeKey} in the body). Never logged. */
-        @NotBlank
-        String writeKey();
+        Optional<String> writeKey();
 
         @WithConverter(ChannelConverter.class)
         Channel channel();
@@ -59,5 +88,85 @@ public interface IngestConfig {
         /** Human name, for dashboards and logs. */
         @NotBlank
         String name();
+
+        /** Replace the last octet (IPv4) or the last 80 bits (IPv6) of {@code context.ip}. */
+        @WithDefault("false")
+        boolean anonymiseIp();
+
+        /** Requests per second this source may send (token bucket per ingest instance); none = unlimited. */
+        Optional<RateLimit> rateLimit();
+
+        /** Present when providers post signed webhooks to {@code /webhooks/<source-id>}. */
+        Optional<Webhook> webhook();
+    }
+
+    interface RateLimit {
+        @Min(1)
+        int requestsPerSecond();
+
+        /** Requests allowed at once after a quiet period; defaults to one second's worth. */
+        Optional<Integer> burst();
+    }
+
+    interface Webhook {
+        /** {@code standard-webhooks} or {@code hub-signature-256}. */
+        @WithConverter(SignatureScheme.Converter.class)
+        SignatureScheme scheme();
+
+        /**
+         * Signing secrets, comma-separated; any of them verifies, so a provider's key can be rotated
+         * without downtime. Standard Webhooks secrets are {@code whsec_<base64>}. Never logged.
+         */
+        List<String> secrets();
+
+        /** The name of the mapping ({@code touchpoint.ingest.mappings."<name>"}) for this provider's payloads. */
+        String mapping();
+
+        /** Largest accepted difference between {@code webhook-timestamp} and the server clock. */
+        @WithDefault("5m")
+        Duration tolerance();
+    }
+
+    /** How a provider payload becomes a canonical track touchpoint. Paths are JSON Pointers. */
+    interface WebhookMapping {
+        /** Pointer to the provider's event type, e.g. {@code /type}. */
+        String eventType();
+
+        /** Pointer to when it happened (ISO-8601, or epoch seconds); absent = receivedAt. */
+        Optional<String> timestamp();
+
+        /** Who it was about: {@code caller_id} (phone) or {@code social_handle} (platform + handle). */
+        Identity identity();
+
+        /** Provider event type → canonical event. Types not listed are refused as {@code mapping_failed}. */
+        Map<String, EventRule> events();
+    }
+
+    interface Identity {
+        /** {@code caller_id} or {@code social_handle}, per deploy/contracts/tracking-plan.md. */
+        String type();
+
+        /** caller_id: pointer to the phone number. */
+        Optional<String> phone();
+
+        /** social_handle: pointer to the platform (or a fixed platform written as {@code =twitter}). */
+        Optional<String> platform();
+
+        /** social_handle: pointer to the handle. */
+        Optional<String> handle();
+
+        /** Optional pointer to a known userId. */
+        Optional<String> userId();
+    }
+
+    interface EventRule {
+        /** The tracking-plan event name, e.g. {@code Case Resolved}. */
+        String event();
+
+        /**
+         * Property name → JSON Pointer into the payload, or {@code $platform}/{@code $handle}/
+         * {@code $phone} for the normalised identity. Missing values are left out.
+         */
+        Map<String, String> properties();
     }
 }

@@ -29,29 +29,50 @@ public class SourceRegistry {
 
     /** The key the dev and test profiles ship with; never acceptable in production. */
     public static final String DEV_WRITE_KEY = "dev-write-key";
+    /** Every development write key and webhook secret application.properties ships (dev and test profiles). */
+    public static final java.util.Set<String> DEV_SECRETS = java.util.Set.of(DEV_WRITE_KEY, "dev-app-write-key",
+            "dev-server-write-key", "whsec_ZGV2LWNjLWRlbW8tc2lnbmluZy1rZXk=", "dev-social-demo-secret",
+            "whsec_ZGV2LWNjLWRlbW8tcm90YXRlZC1rZXk=");
     public static final int MIN_WRITE_KEY_LENGTH = 16;
 
     private static final Logger LOG = Logger.getLogger(SourceRegistry.class);
 
     /** A source that a request authenticated as. */
-    public record AuthenticatedSource(String id, Channel channel, String name) {
+    public record AuthenticatedSource(String id, Channel channel, String name, boolean anonymiseIp) {
+        public AuthenticatedSource(String id, Channel channel, String name) {
+            this(id, channel, name, false);
+        }
+    }
+
+    /** A source that receives signed webhooks, with its verification settings. */
+    public record WebhookSource(AuthenticatedSource source, IngestConfig.Webhook webhook) {
     }
 
     private record Entry(AuthenticatedSource source, byte[] keyDigest) {
     }
 
     private final List<Entry> entries;
+    private final Map<String, WebhookSource> webhooks;
 
     @Inject
     public SourceRegistry(IngestConfig config) {
-        List<String> problems = problems(config.sources(), config.allowDevWriteKeys());
+        List<String> problems = new ArrayList<>(problems(config.sources(), config.allowDevWriteKeys()));
+        config.sources().forEach((id, s) -> s.webhook()
+                .filter(hook -> !config.mappings().containsKey(hook.mapping()))
+                .ifPresent(hook -> problems.add("webhook source '" + id + "' names mapping '" + hook.mapping()
+                        + "', which touchpoint.ingest.mappings does not define")));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("ingest-service refuses to start: " + String.join("; ", problems));
         }
         List<Entry> list = new ArrayList<>();
-        new TreeMap<>(config.sources()).forEach((id, s) -> list.add(
-                new Entry(new AuthenticatedSource(id, s.channel(), s.name()), sha256(s.writeKey()))));
+        Map<String, WebhookSource> hooks = new TreeMap<>();
+        new TreeMap<>(config.sources()).forEach((id, s) -> {
+            AuthenticatedSource source = new AuthenticatedSource(id, s.channel(), s.name(), s.anonymiseIp());
+            s.writeKey().ifPresent(key -> list.add(new Entry(source, sha256(key))));
+            s.webhook().ifPresent(hook -> hooks.put(id, new WebhookSource(source, hook)));
+        });
         this.entries = List.copyOf(list);
+        this.webhooks = Map.copyOf(hooks);
         LOG.infof("ingest sources: %s", list.stream()
                 .map(e -> e.source().id() + " (" + e.source().channel().wire() + ")").toList());
     }
@@ -69,9 +90,29 @@ public class SourceRegistry {
         }
         Map<String, String> idByDigest = new TreeMap<>();
         new TreeMap<>(sources).forEach((id, s) -> {
-            String key = s.writeKey();
+            if (s.writeKey().isEmpty() && s.webhook().isEmpty()) {
+                problems.add("source '" + id + "' has neither a write key nor a webhook");
+                return;
+            }
+            s.webhook().ifPresent(hook -> {
+                if (hook.secrets().isEmpty()) {
+                    problems.add("webhook source '" + id + "' has no signing secret");
+                }
+                for (String secret : hook.secrets()) {
+                    if (!allowDevWriteKeys && DEV_SECRETS.contains(secret)) {
+                        problems.add("webhook source '" + id + "' uses a development secret");
+                    } else if (!allowDevWriteKeys && secret.length() < MIN_WRITE_KEY_LENGTH) {
+                        problems.add("webhook source '" + id + "' has a secret shorter than " + MIN_WRITE_KEY_LENGTH
+                                + " characters");
+                    }
+                }
+            });
+            if (s.writeKey().isEmpty()) {
+                return;
+            }
+            String key = s.writeKey().get();
             if (!allowDevWriteKeys) {
-                if (DEV_WRITE_KEY.equals(key)) {
+                if (DEV_SECRETS.contains(key)) {
                     problems.add("source '" + id + "' uses the development write key");
                 } else if (key.length() < MIN_WRITE_KEY_LENGTH) {
                     problems.add("source '" + id + "' has a write key shorter than " + MIN_WRITE_KEY_LENGTH
@@ -100,6 +141,11 @@ public class SourceRegistry {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /** The webhook source with this id, if there is one. */
+    public Optional<WebhookSource> webhook(String sourceId) {
+        return Optional.ofNullable(sourceId == null ? null : webhooks.get(sourceId));
     }
 
     static byte[] sha256(String value) {

@@ -1,6 +1,8 @@
 package io.touchpoint.ingest.messaging;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,6 +61,43 @@ public class TouchpointPublisher {
     /** Publishes a touchpoint keyed by its customer key. */
     public Uni<Void> publish(Touchpoint touchpoint) {
         return send(touchpoints, TOUCHPOINTS_TOPIC, touchpoint.customerKey(), touchpoint);
+    }
+
+    /**
+     * Hands a touchpoint to the producer now. The future completes when the broker acknowledged it,
+     * or fails when the producer gives up (delivery.timeout.ms) — whether or not a request still
+     * waits for it, so the dedup claim can follow what really happened to the record.
+     */
+    public CompletableFuture<Void> sendNow(Touchpoint touchpoint) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(touchpoint);
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("cannot write a touchpoint", e));
+        }
+        Message<String> message = Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(touchpoint.customerKey()).build());
+        long start = System.nanoTime();
+        CompletableFuture<Void> acked = touchpoints.sendMessage(message).subscribeAsCompletionStage();
+        acked.whenComplete((ok, failure) -> metrics.kafkaAck(TOUCHPOINTS_TOPIC, failure == null,
+                System.nanoTime() - start));
+        return acked;
+    }
+
+    /** Waits for acknowledgements at most {@code ack-timeout}; then fails with {@link PublishUnavailableException}. */
+    public Uni<Void> awaitAcks(List<CompletableFuture<Void>> acks) {
+        if (acks.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Duration timeout = config.ackTimeout();
+        // a copy: giving up waiting must not cancel the send itself
+        CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> null);
+        return Uni.createFrom().completionStage(all)
+                .ifNoItem().after(timeout).failWith(() -> new PublishUnavailableException(
+                        "Kafka did not acknowledge the record within " + timeout.toMillis() + " ms", null))
+                .onFailure(e -> !(e instanceof PublishUnavailableException))
+                .transform(e -> new PublishUnavailableException("Kafka refused the record", e));
     }
 
     /** Publishes a refused event keyed by its source. */

@@ -43,6 +43,7 @@ public class HttpFailureRoutes {
         BodyHandler bodies = BodyHandler.create(false);
         maxBodySize.ifPresent(limit -> bodies.setBodyLimit(limit.asLongValue()));
         router.route("/v1/*").order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);
+        router.route("/webhooks/*").order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);
     }
 
     private void onFailure(RoutingContext ctx) {

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.service.EventRejectedException;
 import io.touchpoint.ingest.service.PublishUnavailableException;
+import io.touchpoint.ingest.service.RateLimitedException;
+import io.touchpoint.ingest.service.UnknownSourceException;
 import io.touchpoint.ingest.service.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -26,6 +28,8 @@ import io.vertx.core.http.HttpServerRequest;
 public class ProblemMapper {
 
     public static final String BASIC_CHALLENGE = "Basic realm=\"touchpoint\"";
+    /** Webhooks authenticate by signature, not by a Basic user: the challenge says so. */
+    public static final String SIGNATURE_CHALLENGE = "Signature realm=\"touchpoint\"";
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +43,7 @@ public class ProblemMapper {
         Response.ResponseBuilder response = Response.status(type.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(problem(type, detail(type, failure, request), request.path()));
-        headers(type).forEach(response::header);
+        headers(type, failure).forEach(response::header);
         return response.build();
     }
 
@@ -59,8 +63,16 @@ public class ProblemMapper {
 
     /** Headers that belong to a problem type: the challenge of a 401, the back-off of a 503. */
     public java.util.Map<String, String> headers(ProblemType type) {
+        return headers(type, null);
+    }
+
+    /** As {@link #headers(ProblemType)}; a rate limit says when the bucket has a token again. */
+    public java.util.Map<String, String> headers(ProblemType type, Throwable failure) {
         return switch (type) {
             case UNAUTHORIZED -> java.util.Map.of(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
+            case INVALID_SIGNATURE -> java.util.Map.of(HttpHeaders.WWW_AUTHENTICATE, SIGNATURE_CHALLENGE);
+            case RATE_LIMITED -> java.util.Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(
+                    failure instanceof RateLimitedException limited ? limited.retryAfterSeconds() : 1));
             case UNAVAILABLE -> java.util.Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(config.retryAfterSeconds()));
             default -> java.util.Map.of();
         };
@@ -71,7 +83,8 @@ public class ProblemMapper {
         if (failure instanceof EventRejectedException rejected) {
             return rejected.detail();
         }
-        if (failure instanceof UnauthorizedException || failure instanceof PublishUnavailableException) {
+        if (failure instanceof UnauthorizedException || failure instanceof PublishUnavailableException
+                || failure instanceof RateLimitedException || failure instanceof UnknownSourceException) {
             return failure.getMessage() + (type == ProblemType.UNAVAILABLE ? "; retry later" : "");
         }
         if (type == ProblemType.INTERNAL) {

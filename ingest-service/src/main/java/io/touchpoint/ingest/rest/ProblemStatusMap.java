@@ -8,6 +8,8 @@ import jakarta.ws.rs.WebApplicationException;
 
 import io.touchpoint.ingest.service.EventRejectedException;
 import io.touchpoint.ingest.service.PublishUnavailableException;
+import io.touchpoint.ingest.service.RateLimitedException;
+import io.touchpoint.ingest.service.UnknownSourceException;
 import io.touchpoint.ingest.service.RejectionReason;
 import io.touchpoint.ingest.service.UnauthorizedException;
 
@@ -31,6 +33,12 @@ public final class ProblemStatusMap {
         if (failure instanceof PublishUnavailableException) {
             return ProblemType.UNAVAILABLE;
         }
+        if (failure instanceof RateLimitedException) {
+            return ProblemType.RATE_LIMITED;
+        }
+        if (failure instanceof UnknownSourceException) {
+            return ProblemType.NOT_FOUND;
+        }
         if (failure instanceof NotFoundException) {
             return ProblemType.NOT_FOUND;
         }
@@ -53,14 +61,18 @@ public final class ProblemStatusMap {
         return switch (reason) {
             case INVALID_JSON -> ProblemType.INVALID_JSON;
             case TOO_LARGE -> ProblemType.TOO_LARGE;
-            case TOO_DEEP, MISSING_IDENTITY, MISSING_EVENT, INVALID_TIMESTAMP, INVALID_FIELD -> ProblemType.INVALID_EVENT;
+            case TOO_DEEP, MISSING_IDENTITY, MISSING_EVENT, INVALID_TIMESTAMP, INVALID_FIELD, UNKNOWN_TYPE,
+                    MAPPING_FAILED -> ProblemType.INVALID_EVENT;
+            case SIGNATURE_INVALID, STALE_TIMESTAMP -> ProblemType.INVALID_SIGNATURE;
+            case UNSUPPORTED_ENCODING -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
         };
     }
 
     /** For answers decided below the REST layer (Vert.x), known only by status. */
     public static ProblemType ofStatus(int status) {
         for (ProblemType type : ProblemType.values()) {
-            if (type.status() == status && type != ProblemType.INVALID_JSON && type != ProblemType.INVALID_EVENT) {
+            if (type.status() == status && type != ProblemType.INVALID_JSON && type != ProblemType.INVALID_EVENT
+                    && type != ProblemType.INVALID_SIGNATURE) {
                 return type;
             }
         }

@@ -6,11 +6,13 @@ public enum ProblemType {
     INVALID_EVENT(400, "invalid-event", "Invalid event"),
     BAD_REQUEST(400, "bad-request", "Bad request"),
     UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
+    INVALID_SIGNATURE(401, "invalid-signature", "Invalid webhook signature"),
     NOT_FOUND(404, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
     TOO_LARGE(413, "too-large", "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
+    RATE_LIMITED(429, "rate-limited", "Too many requests"),
     INTERNAL(500, "internal", "Internal error"),
     UNAVAILABLE(503, "unavailable", "Service unavailable");
 

@@ -10,13 +10,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Ingest counters. Tags are low-cardinality by construction: source ids come from config, types and
- * reasons from enums; unauthenticated calls are counted under source {@code unknown}.
+ * Ingest counters and timers. Tags are low-cardinality by construction: source ids come from config,
+ * types and reasons from enums; unauthenticated calls are counted under source {@code unknown}.
  *
  * <ul>
- * <li>{@code touchpoint_ingest_events_total{source,channel,type,outcome}} — outcome accepted | rejected | unavailable</li>
- * <li>{@code touchpoint_ingest_rejected_total{reason}} — the rejected-topic reason codes, plus unauthorized</li>
+ * <li>{@code touchpoint_ingest_events_total{source,channel,type,outcome}} — outcome accepted | rejected |
+ * unavailable | rate_limited (type {@code batch} for a whole batch refused or limited)</li>
+ * <li>{@code touchpoint_ingest_rejected_total{source,channel,type,reason}} — the rejected-topic reason codes,
+ * plus unauthorized</li>
+ * <li>{@code touchpoint_ingest_duplicates_total{source,channel}} — acknowledged, not published again</li>
+ * <li>{@code touchpoint_ingest_dedup_unavailable_total{source}} — published without a Redis check</li>
  * <li>{@code touchpoint_ingest_kafka_ack_seconds{topic,outcome}} — send to acknowledgement (acked | failed)</li>
+ * <li>{@code touchpoint_ingest_request_seconds{endpoint,status}} — a whole HTTP request, by answer</li>
  * </ul>
  */
 @ApplicationScoped
@@ -24,12 +29,15 @@ public class IngestMetrics {
 
     public static final String EVENTS = "touchpoint.ingest.events";
     public static final String REJECTED = "touchpoint.ingest.rejected";
+    public static final String DUPLICATES = "touchpoint.ingest.duplicates";
+    public static final String DEDUP_UNAVAILABLE = "touchpoint.ingest.dedup.unavailable";
     public static final String KAFKA_ACK = "touchpoint.ingest.kafka.ack";
+    public static final String REQUEST = "touchpoint.ingest.request";
     public static final String UNKNOWN = "unknown";
     public static final String UNAUTHORIZED = "unauthorized";
 
     public enum Outcome {
-        ACCEPTED, REJECTED, UNAVAILABLE;
+        ACCEPTED, REJECTED, UNAVAILABLE, RATE_LIMITED;
 
         String tag() {
             return name().toLowerCase();
@@ -44,23 +52,48 @@ public class IngestMetrics {
     }
 
     public void event(String sourceId, String channel, CallType type, Outcome outcome) {
+        event(sourceId, channel, type.wire(), outcome);
+    }
+
+    public void event(String sourceId, String channel, String type, Outcome outcome) {
         Counter.builder(EVENTS)
                 .description("Events received by ingest, by source, channel, call type and outcome")
-                .tag("source", sourceId).tag("channel", channel).tag("type", type.wire()).tag("outcome", outcome.tag())
+                .tag("source", sourceId).tag("channel", channel).tag("type", type).tag("outcome", outcome.tag())
                 .register(registry).increment();
     }
 
-    public void rejected(String reason) {
+    public void rejected(String sourceId, String channel, String type, String reason) {
         Counter.builder(REJECTED)
-                .description("Events refused by ingest, by reason")
-                .tag("reason", reason)
+                .description("Events refused by ingest, by source, channel, call type and reason")
+                .tag("source", sourceId).tag("channel", channel).tag("type", type).tag("reason", reason)
                 .register(registry).increment();
+    }
+
+    public void duplicate(String sourceId, String channel) {
+        Counter.builder(DUPLICATES)
+                .description("Events acknowledged but not published again: their messageId was already published")
+                .tag("source", sourceId).tag("channel", channel)
+                .register(registry).increment();
+    }
+
+    public void dedupUnavailable(String sourceId, int events) {
+        Counter.builder(DEDUP_UNAVAILABLE)
+                .description("Events published without a dedup check because Redis did not answer in time")
+                .tag("source", sourceId)
+                .register(registry).increment(events);
     }
 
     public void kafkaAck(String topic, boolean acked, long nanos) {
         Timer.builder(KAFKA_ACK)
                 .description("Time from handing a record to the Kafka producer until the broker acknowledged it")
                 .tag("topic", topic).tag("outcome", acked ? "acked" : "failed")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void request(String endpoint, int status, long nanos) {
+        Timer.builder(REQUEST)
+                .description("Time to handle an ingest request, until the answer, by endpoint and status")
+                .tag("endpoint", endpoint).tag("status", String.valueOf(status))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

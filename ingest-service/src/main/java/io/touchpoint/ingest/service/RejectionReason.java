@@ -10,7 +10,12 @@ public enum RejectionReason {
     MISSING_IDENTITY("missing_identity"),
     MISSING_EVENT("missing_event"),
     INVALID_TIMESTAMP("invalid_timestamp"),
-    INVALID_FIELD("invalid_field");
+    INVALID_FIELD("invalid_field"),
+    UNKNOWN_TYPE("unknown_type"),
+    SIGNATURE_INVALID("signature_invalid"),
+    STALE_TIMESTAMP("stale_timestamp"),
+    MAPPING_FAILED("mapping_failed"),
+    UNSUPPORTED_ENCODING("unsupported_encoding");
 
     private final String code;
 

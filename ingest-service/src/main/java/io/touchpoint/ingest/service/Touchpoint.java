@@ -13,7 +13,7 @@ import io.touchpoint.ingest.config.Channel;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({ "schemaVersion", "messageId", "type", "event", "channel", "sourceId", "userId",
-        "anonymousId", "previousId", "groupId", "traits", "properties", "context", "originalTimestamp",
+        "anonymousId", "previousId", "groupId", "traits", "properties", "context", "integrations", "originalTimestamp",
         "sentAt", "receivedAt", "timestamp" })
 public record Touchpoint(
         int schemaVersion,
@@ -29,6 +29,7 @@ public record Touchpoint(
         ObjectNode traits,
         ObjectNode properties,
         ObjectNode context,
+        ObjectNode integrations,
         String originalTimestamp,
         String sentAt,
         String receivedAt,

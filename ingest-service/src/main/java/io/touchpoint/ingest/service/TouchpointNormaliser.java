@@ -3,6 +3,8 @@ package io.touchpoint.ingest.service;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -36,17 +38,30 @@ public final class TouchpointNormaliser {
     private static final Pattern WRITE_KEY_FIELD = Pattern.compile("(\"writeKey\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"?");
 
     private final ObjectMapper mapper;
+    // A batch is read with room for items deeper than allowed, so each one is refused by its index.
+    private final ObjectMapper batchMapper;
+    private final int maxNestingDepth;
 
     public TouchpointNormaliser(int maxNestingDepth) {
+        this.maxNestingDepth = maxNestingDepth;
+        this.mapper = mapper(maxNestingDepth);
+        this.batchMapper = mapper(2 * maxNestingDepth + 2);
+    }
+
+    private static ObjectMapper mapper(int maxNestingDepth) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
                 // a key given twice is ambiguous (which userId is it?): refuse rather than guess
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        this.mapper = JsonMapper.builder(factory)
+        return JsonMapper.builder(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
+    }
+
+    public int maxNestingDepth() {
+        return maxNestingDepth;
     }
 
     /** The mapper that writes records: nulls kept, property order as declared. */
@@ -56,6 +71,15 @@ public final class TouchpointNormaliser {
 
     /** Parses the body; it must be one JSON object. */
     public ObjectNode parse(byte[] body) {
+        return parse(mapper, body);
+    }
+
+    /** Parses a batch body, whose items are checked for depth one by one ({@link #depth}). */
+    public ObjectNode parseBatch(byte[] body) {
+        return parse(batchMapper, body);
+    }
+
+    private static ObjectNode parse(ObjectMapper mapper, byte[] body) {
         if (body.length == 0) {
             throw new EventRejectedException(RejectionReason.INVALID_JSON, "the request body is empty");
         }
@@ -109,11 +133,34 @@ public final class TouchpointNormaliser {
                     "'userId' or 'anonymousId' is required and must not be blank");
         }
         String event = null;
-        if (type == CallType.TRACK) {
-            event = blankToNull(call.event());
-            if (event == null) {
-                throw new EventRejectedException(RejectionReason.MISSING_EVENT,
-                        "a track call needs a non-blank 'event'");
+        String previousId = null;
+        String groupId = null;
+        switch (type) {
+            case TRACK -> {
+                event = blankToNull(call.event());
+                if (event == null) {
+                    throw new EventRejectedException(RejectionReason.MISSING_EVENT,
+                            "a track call needs a non-blank 'event'");
+                }
+            }
+            // page and screen carry their name where a track carries its event (null when unnamed)
+            case PAGE, SCREEN -> event = blankToNull(call.name());
+            case GROUP -> {
+                groupId = blankToNull(call.groupId());
+                if (groupId == null) {
+                    throw new EventRejectedException(RejectionReason.INVALID_FIELD,
+                            "a group call needs a non-blank 'groupId'");
+                }
+            }
+            case ALIAS -> {
+                previousId = blankToNull(call.previousId());
+                if (previousId == null || userId == null) {
+                    throw new EventRejectedException(RejectionReason.INVALID_FIELD,
+                            "an alias call needs a non-blank 'previousId' and 'userId'");
+                }
+            }
+            case IDENTIFY -> {
+                // traits only
             }
         }
         String messageId = blankToNull(call.messageId());
@@ -141,11 +188,80 @@ public final class TouchpointNormaliser {
         if ((ip == null || ip.isNull() || ip.asText().isBlank()) && clientIp != null) {
             context.put("ip", clientIp);
         }
+        if (source.anonymiseIp() && context.hasNonNull("ip")) {
+            context.put("ip", ClientAddress.anonymise(context.get("ip").asText()));
+        }
 
         return new Touchpoint(Touchpoint.SCHEMA_VERSION, messageId, type, event, source.channel(), source.id(),
-                userId, anonymousId, null, null, call.traits(), call.properties(), context,
-                EventTime.format(original), EventTime.format(sentAt), EventTime.format(receivedAt),
-                EventTime.format(corrected));
+                userId, anonymousId, previousId, groupId, call.traits(), call.properties(), context,
+                call.integrations(), EventTime.format(original), EventTime.format(sentAt),
+                EventTime.format(receivedAt), EventTime.format(corrected));
+    }
+
+    /**
+     * The items of a Segment batch ({@code /v1/batch}, {@code /v1/import}) with the batch-level
+     * {@code context}, {@code integrations} and {@code sentAt} merged in (the item's own values win).
+     *
+     * @throws EventRejectedException when the body has no {@code batch} array: nothing of it is usable
+     */
+    public List<JsonNode> batchItems(ObjectNode body) {
+        JsonNode batch = body.get("batch");
+        if (batch == null || !batch.isArray() || batch.isEmpty()) {
+            throw new EventRejectedException(RejectionReason.INVALID_FIELD, "'batch' must be a non-empty array");
+        }
+        JsonNode context = body.get("context");
+        JsonNode integrations = body.get("integrations");
+        JsonNode sentAt = body.get("sentAt");
+        List<JsonNode> items = new ArrayList<>(batch.size());
+        for (JsonNode item : batch) {
+            if (item instanceof ObjectNode object) {
+                mergeInto(object, "context", context);
+                mergeInto(object, "integrations", integrations);
+                if (sentAt != null && !sentAt.isNull() && !object.hasNonNull("sentAt")) {
+                    object.set("sentAt", sentAt);
+                }
+            }
+            items.add(item);
+        }
+        return items;
+    }
+
+    /** Deepest nesting of a JSON tree (an object or array counts one level), as Jackson counts it. */
+    public static int depth(JsonNode node) {
+        if (!node.isContainerNode()) {
+            return 0;
+        }
+        int deepest = 0;
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child));
+        }
+        return deepest + 1;
+    }
+
+    private static void mergeInto(ObjectNode item, String field, JsonNode batchLevel) {
+        if (!(batchLevel instanceof ObjectNode defaults)) {
+            return;
+        }
+        JsonNode own = item.get(field);
+        if (own == null || own.isNull()) {
+            item.set(field, defaults.deepCopy());
+        } else if (own instanceof ObjectNode ownObject) {
+            item.set(field, merged(defaults, ownObject));
+        }
+    }
+
+    /** {@code defaults} overlaid with {@code own}; nested objects merge, everything else of {@code own} wins. */
+    static ObjectNode merged(ObjectNode defaults, ObjectNode own) {
+        ObjectNode result = defaults.deepCopy();
+        own.fields().forEachRemaining(e -> {
+            JsonNode base = result.get(e.getKey());
+            if (base instanceof ObjectNode baseObject && e.getValue() instanceof ObjectNode ownObject) {
+                result.set(e.getKey(), merged(baseObject, ownObject));
+            } else {
+                result.set(e.getKey(), e.getValue());
+            }
+        });
+        return result;
     }
 
     private static Instant timestamp(String field, String text) {

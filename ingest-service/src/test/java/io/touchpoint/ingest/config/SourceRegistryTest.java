@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,10 +14,51 @@ import org.junit.jupiter.api.Test;
 /** The prod start-up rules and the lookup, without starting Quarkus. */
 class SourceRegistryTest {
 
-    record TestSource(String writeKey, Channel channel, String name) implements IngestConfig.Source {
+    record TestSource(Optional<String> writeKey, Channel channel, String name, Optional<IngestConfig.Webhook> webhook)
+            implements IngestConfig.Source {
+        TestSource(String writeKey, Channel channel, String name) {
+            this(Optional.of(writeKey), channel, name, Optional.empty());
+        }
+
+        @Override
+        public boolean anonymiseIp() {
+            return false;
+        }
+
+        @Override
+        public Optional<IngestConfig.RateLimit> rateLimit() {
+            return Optional.empty();
+        }
+    }
+
+    record TestWebhook(List<String> secrets, String mapping) implements IngestConfig.Webhook {
+        @Override
+        public SignatureScheme scheme() {
+            return SignatureScheme.HUB_SIGNATURE_256;
+        }
+
+        @Override
+        public Duration tolerance() {
+            return Duration.ofMinutes(5);
+        }
     }
 
     record TestConfig(Map<String, Source> sources, boolean allowDevWriteKeys) implements IngestConfig {
+        @Override
+        public Map<String, WebhookMapping> mappings() {
+            return Map.of();
+        }
+
+        @Override
+        public int maxRequestBytes() {
+            return 524288;
+        }
+
+        @Override
+        public Dedup dedup() {
+            return null;
+        }
+
         @Override
         public Duration ackTimeout() {
             return Duration.ofSeconds(10);
@@ -34,7 +76,7 @@ class SourceRegistryTest {
 
         @Override
         public int maxNestingDepth() {
-            return 64;
+            return 32;
         }
     }
 
@@ -82,6 +124,24 @@ class SourceRegistryTest {
         assertEquals(Optional.empty(), registry.authenticate(WEB_KEY + "x"));
         assertEquals(Optional.empty(), registry.authenticate(""));
         assertEquals(Optional.empty(), registry.authenticate(null));
+    }
+
+    @Test
+    void prodRefusesTheOtherDevKeysAndDevWebhookSecretsAndUnknownMappings() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SourceRegistry(new TestConfig(
+                Map.of("app", new TestSource("dev-app-write-key", Channel.APP, "App"),
+                        "social", new TestSource(Optional.empty(), Channel.SOCIAL, "Social", Optional.of(
+                                new TestWebhook(List.of("dev-social-demo-secret"), "social")))), false)));
+        assertTrue(e.getMessage().contains("'app' uses the development write key"), e.getMessage());
+        assertTrue(e.getMessage().contains("'social' uses a development secret"), e.getMessage());
+        assertTrue(e.getMessage().contains("names mapping 'social'"), e.getMessage());
+        assertTrue(!e.getMessage().contains("dev-social-demo-secret"), "secrets never appear in messages");
+    }
+
+    @Test
+    void aSourceNeedsAWriteKeyOrAWebhook() {
+        assertEquals(List.of("source 'x' has neither a write key nor a webhook"), SourceRegistry.problems(
+                Map.of("x", new TestSource(Optional.empty(), Channel.WEB, "X", Optional.empty())), true));
     }
 
     @Test

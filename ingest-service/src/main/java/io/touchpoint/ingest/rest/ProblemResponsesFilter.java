@@ -1,0 +1,111 @@
+package io.touchpoint.ingest.rest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+
+/**
+ * Adds the problem answers every ingest operation can give to the OpenAPI document, from the one
+ * table of problem types, with an example body each: written once instead of on every method, so
+ * the document cannot drift from {@link ProblemType}. Registered as {@code mp.openapi.filter}.
+ */
+public class ProblemResponsesFilter implements OASFilter {
+
+    private record Answer(ProblemType type, String when, String detail) {
+    }
+
+    private static final Map<String, Answer[]> BY_STATUS = new LinkedHashMap<>();
+    static {
+        BY_STATUS.put("400", new Answer[] {
+                new Answer(ProblemType.INVALID_JSON, "the body is not one JSON object",
+                        "Unexpected end-of-input: expected close marker for Object at line 1, column 24"),
+                new Answer(ProblemType.INVALID_EVENT, "readable JSON that breaks the tracking API",
+                        "a track call needs a non-blank 'event'") });
+        BY_STATUS.put("401", new Answer[] {
+                new Answer(ProblemType.UNAUTHORIZED, "missing or unknown write key (WWW-Authenticate: Basic)",
+                        "the write key does not belong to any source"),
+                new Answer(ProblemType.INVALID_SIGNATURE, "webhooks: bad or missing signature, stale timestamp",
+                        "no webhook-signature matches") });
+        BY_STATUS.put("413", new Answer[] { new Answer(ProblemType.TOO_LARGE,
+                "an event over 32 KB or a request over 512 KB (after gzip)",
+                "the event is 40000 bytes; a single event may have at most 32768 bytes") });
+        BY_STATUS.put("415", new Answer[] { new Answer(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                "a Content-Type other than JSON or text/plain, or a Content-Encoding other than gzip",
+                "Content-Encoding 'br' is not supported; send gzip or no Content-Encoding") });
+        BY_STATUS.put("429", new Answer[] { new Answer(ProblemType.RATE_LIMITED,
+                "the source is over its rate limit; Retry-After says when to retry",
+                "source 'dev-web' is over its rate limit") });
+        BY_STATUS.put("503", new Answer[] { new Answer(ProblemType.UNAVAILABLE,
+                "Kafka did not acknowledge in time; Retry-After says when to retry",
+                "Kafka did not acknowledge the record within 10000 ms; retry later") });
+    }
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        if (openAPI.getComponents().getSchemas() == null
+                || !openAPI.getComponents().getSchemas().containsKey("Problem")) {
+            openAPI.getComponents().addSchema("Problem", problemSchema());
+        }
+        openAPI.getPaths().getPathItems().forEach((path, item) -> {
+            if (path.startsWith("/v1/") || path.startsWith("/webhooks/")) {
+                item.getOperations().values().forEach(op -> addProblems(op, path));
+            }
+        });
+    }
+
+    private static Schema problemSchema() {
+        Schema text = OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING));
+        return OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.OBJECT))
+                .description("RFC 9457 problem detail (application/problem+json)")
+                .addProperty("type", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
+                        .description("Stable problem type, urn:touchpoint:problem:<code>"))
+                .addProperty("title", text)
+                .addProperty("status", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.INTEGER)))
+                .addProperty("detail", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
+                        .description("What was wrong with this request, naming the field"))
+                .addProperty("instance", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
+                        .description("The request path"));
+    }
+
+    private static void addProblems(Operation op, String path) {
+        BY_STATUS.forEach((status, answers) -> {
+            if (op.getResponses().getAPIResponse(status) != null) {
+                return;
+            }
+            StringBuilder description = new StringBuilder();
+            MediaType media = OASFactory.createMediaType()
+                    .schema(OASFactory.createSchema().ref("#/components/schemas/Problem"));
+            for (Answer a : answers) {
+                description.append(description.isEmpty() ? "" : "; ").append(a.type().type()).append(": ").append(a.when());
+                media.addExample(a.type().name().toLowerCase().replace('_', '-'), OASFactory.createExample()
+                        .value(Map.of("type", a.type().type(), "title", a.type().title(),
+                                "status", a.type().status(), "detail", a.detail(), "instance", path)));
+            }
+            APIResponse response = OASFactory.createAPIResponse().description(description.toString())
+                    .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, media));
+            if (status.equals("429") || status.equals("503")) {
+                response.addHeader("Retry-After", OASFactory.createHeader().description("seconds")
+                        .schema(OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.INTEGER))));
+            }
+            if (status.equals("401")) {
+                response.addHeader("WWW-Authenticate", OASFactory.createHeader()
+                        .description(ProblemMapper.BASIC_CHALLENGE + " or " + ProblemMapper.SIGNATURE_CHALLENGE));
+            }
+            op.getResponses().addAPIResponse(status, response);
+        });
+    }
+
+}

@@ -1,0 +1,117 @@
+package io.touchpoint.ingest;
+
+import static io.restassured.RestAssured.given;
+import static io.touchpoint.ingest.TrackEndpointTest.DEV_BASIC;
+import static io.touchpoint.ingest.TrackEndpointTest.TOUCHPOINTS;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** Dedup in Redis, sources and channels, IP anonymisation and rate limits, against a real Kafka and Redis. */
+@QuarkusTest
+class DedupAndLimitsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String basic(String writeKey) {
+        return "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRepeatedMessageIdIsAcknowledgedButPublishedOnce() {
+        String messageId = "dup-" + UUID.randomUUID();
+        String body = "{\"anonymousId\":\"a-dup\",\"event\":\"Signed Up\",\"messageId\":\"" + messageId + "\"}";
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
+                    .when().post("/v1/track").then().statusCode(200).body("success", equalTo(true));
+        }
+        // also inside one batch, and a batch repeating the single call
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"batch\":[" + body.replace("{", "{\"type\":\"track\",") + ","
+                        + body.replace("{", "{\"type\":\"track\",") + "]}")
+                .when().post("/v1/batch").then().statusCode(200).body("accepted", equalTo(2));
+        assertEquals(1, count(messageId));
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        assertTrue(metrics.contains("touchpoint_ingest_duplicates_total{channel=\"web\",source=\"dev-web\"}"));
+    }
+
+    @Test
+    void theSameMessageIdFromAnotherSourceIsAnotherEvent() throws Exception {
+        String messageId = "two-sources-" + UUID.randomUUID();
+        String body = "{\"userId\":\"u-two\",\"event\":\"Order Completed\",\"messageId\":\"" + messageId + "\"}";
+        given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
+                .when().post("/v1/track").then().statusCode(200);
+        given().header("Authorization", basic("dev-server-write-key")).contentType("application/json").body(body)
+                .when().post("/v1/track").then().statusCode(200);
+        given().header("Authorization", basic("dev-app-write-key")).contentType("application/json").body(body)
+                .when().post("/v1/track").then().statusCode(200);
+        List<JsonNode> records = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : TopicReader.readAll(TOUCHPOINTS)) {
+            if (r.value().contains(messageId)) {
+                records.add(JSON.readTree(r.value()));
+            }
+        }
+        assertEquals(3, records.size());
+        assertEquals(List.of("app/dev-app", "server/dev-server", "web/dev-web"), records.stream()
+                .map(r -> r.get("channel").asText() + "/" + r.get("sourceId").asText()).sorted().toList(),
+                "every event is tagged with its source's channel and id");
+    }
+
+    @Test
+    void aSourceThatAnonymisesIpsNeverPublishesTheFullAddress() throws Exception {
+        String marker = "ip-" + UUID.randomUUID();
+        given().header("Authorization", basic("test-private-write-key")).header("X-Forwarded-For", "203.0.113.77")
+                .contentType("application/json").body("{\"anonymousId\":\"" + marker + "\",\"event\":\"Opened\"}")
+                .when().post("/v1/track").then().statusCode(200);
+        given().header("Authorization", basic("test-private-write-key")).contentType("application/json")
+                .body("{\"anonymousId\":\"" + marker + "-6\",\"event\":\"Opened\",\"context\":{\"ip\":\"2001:db8:85a3:1:2:8a2e:370:7334\"}}")
+                .when().post("/v1/track").then().statusCode(200);
+        JsonNode v4 = JSON.readTree(TopicReader.single(TOUCHPOINTS, v -> v.contains(marker + "\"")).value());
+        assertEquals("203.0.113.0", v4.at("/context/ip").asText());
+        assertEquals("email", v4.get("channel").asText());
+        JsonNode v6 = JSON.readTree(TopicReader.single(TOUCHPOINTS, v -> v.contains(marker + "-6")).value());
+        assertEquals("2001:db8:85a3:0:0:0:0:0", v6.at("/context/ip").asText());
+    }
+
+    @Test
+    void aSourceOverItsRateLimitGets429WithRetryAfter() {
+        // test-limited: 1 request/s, burst 3
+        List<Integer> statuses = new ArrayList<>();
+        Response limited = null;
+        for (int i = 0; i < 6; i++) {
+            Response r = given().header("Authorization", basic("test-limited-write-key")).contentType("application/json")
+                    .body("{\"anonymousId\":\"limited\",\"event\":\"Burst " + i + "\"}").when().post("/v1/track");
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 429 && limited == null) {
+                limited = r;
+            }
+        }
+        assertTrue(statuses.subList(0, 3).stream().allMatch(s -> s == 200), statuses.toString());
+        assertTrue(statuses.contains(429), statuses.toString());
+        assertEquals("application/problem+json", limited.contentType());
+        assertEquals("urn:touchpoint:problem:rate-limited", limited.jsonPath().getString("type"));
+        assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
+        // other sources are not affected
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"free\",\"event\":\"Unlimited\"}").when().post("/v1/track").then().statusCode(200);
+    }
+
+    private static long count(String marker) {
+        return TopicReader.readAll(TOUCHPOINTS).stream().filter(r -> r.value().contains(marker)).count();
+    }
+}
