@@ -19,6 +19,18 @@ public interface JourneyConfig {
 
     Outbox outbox();
 
+    Consumer consumer();
+
+    interface Consumer {
+        /**
+         * Records stitched in one PostgreSQL transaction (of a polled batch). Bigger amortises the commit
+         * over more records; each record holds a few advisory locks until the commit, so keep it well
+         * below max_locks_per_transaction x max_connections / instances.
+         */
+        @WithDefault("100")
+        int transactionSize();
+    }
+
     interface Api {
         /**
          * Bearer token of the query API ({@code TOUCHPOINT_API_TOKEN}). Only the dev and test profiles

@@ -1,21 +1,43 @@
 package io.touchpoint.journey.messaging;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.touchpoint.journey.config.JourneyConfig;
+import io.touchpoint.journey.repository.DatabaseOutage;
 import io.touchpoint.journey.service.JourneyStitcher;
+import io.touchpoint.journey.service.TouchpointEvent;
 import io.touchpoint.journey.service.TouchpointParser;
 
 /**
- * Reads {@code touchpoints.v1} (consumer group journey-service). A record that cannot be parsed or
- * processed fails the returned Uni; the connector then sends it to {@code touchpoints.dlq.v1} (with
- * the reason in headers) and carries on. Errors are never swallowed here.
+ * Reads {@code touchpoints.v1} (consumer group journey-service) in batches (one poll, up to
+ * {@code max.poll.records}). Records are stitched in transactions of {@code touchpoint.consumer.transaction-size}
+ * records; if one such transaction fails for a reason other than an outage, its records are redone one
+ * per transaction, and a record that still fails (or cannot be parsed) goes to {@code touchpoints.dlq.v1}
+ * with the reason in {@code dead-letter-*} headers. The batch is acknowledged only after all of that,
+ * so nothing is lost and errors are never swallowed.
  */
 @ApplicationScoped
 public class TouchpointConsumer {
+
+    private static final Logger LOG = Logger.getLogger(TouchpointConsumer.class);
+    static final String DLQ_TOPIC = "touchpoints.dlq.v1";
 
     @Inject
     JourneyStitcher stitcher;
@@ -23,16 +45,74 @@ public class TouchpointConsumer {
     @Inject
     TransitionRelay relay;
 
+    @Inject
+    JourneyConfig config;
+
+    @Inject
+    @Channel("touchpoints-dlq")
+    MutinyEmitter<String> deadLetters;
+
+    /** A consumed record and, once parsed, its touchpoint. */
+    private record Item(KafkaRecord<String, String> record, TouchpointEvent event) {
+    }
+
     @Incoming("touchpoints")
-    public Uni<Void> consume(String value) {
-        return Uni.createFrom().item(() -> TouchpointParser.parse(value))
-                .chain(stitcher::record)
-                // publish right after the commit instead of waiting for the next scheduled pass
-                .invoke(outcome -> {
-                    if (outcome == JourneyStitcher.Outcome.STORED) {
-                        relay.trigger();
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        List<Item> parsed = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (KafkaRecord<String, String> r : batch.getRecords()) {
+            try {
+                parsed.add(new Item(r, TouchpointParser.parse(r.getPayload())));
+            } catch (RuntimeException e) {
+                chain = chain.chain(() -> deadLetter(r, e));
+            }
+        }
+        int size = Math.max(1, config.consumer().transactionSize());
+        for (int from = 0; from < parsed.size(); from += size) {
+            List<Item> chunk = parsed.subList(from, Math.min(parsed.size(), from + size));
+            chain = chain.chain(() -> stitch(chunk));
+        }
+        return chain
+                // publish right after the commits instead of waiting for the next scheduled pass
+                .invoke(relay::trigger)
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    private Uni<Void> stitch(List<Item> chunk) {
+        return stitcher.recordAll(chunk.stream().map(Item::event).toList())
+                .replaceWithVoid()
+                .onFailure(e -> !DatabaseOutage.isOutage(e)).recoverWithUni(e -> {
+                    LOG.infof("a transaction of %d touchpoints failed (%s); redoing them one by one", chunk.size(),
+                            e.toString());
+                    Uni<Void> one = Uni.createFrom().voidItem();
+                    for (Item i : chunk) {
+                        one = one.chain(() -> stitcher.record(i.event()).replaceWithVoid()
+                                .onFailure(x -> !DatabaseOutage.isOutage(x)).recoverWithUni(x -> deadLetter(i.record(), x)));
                     }
-                })
-                .replaceWithVoid();
+                    return one;
+                });
+    }
+
+    /** As SmallRye's dead-letter-queue strategy does it: same key and value, the reason in headers. */
+    private Uni<Void> deadLetter(KafkaRecord<String, String> r, Throwable reason) {
+        long offset = r.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
+        LOG.warnf("touchpoint at %s-%d@%d goes to %s: %s", r.getTopic(), r.getPartition(), offset, DLQ_TOPIC,
+                reason.toString());
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, "dead-letter-reason", String.valueOf(reason.getMessage()));
+        if (reason.getCause() != null) {
+            header(headers, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
+        }
+        header(headers, "dead-letter-exception-class-name", reason.getClass().getName());
+        header(headers, "dead-letter-topic", r.getTopic());
+        header(headers, "dead-letter-partition", String.valueOf(r.getPartition()));
+        header(headers, "dead-letter-offset", String.valueOf(offset));
+        Message<String> m = Message.of(r.getPayload()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(r.getKey()).withHeaders(headers).build());
+        return deadLetters.sendMessage(m);
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -76,6 +76,34 @@ public class JourneyStitcher {
     }
 
     /**
+     * Records a batch in ONE transaction, in order (one commit instead of one per record: the commit's
+     * WAL flush dominates a record's cost). Every record's effects are in that transaction. Outages wait
+     * as for one record; contention (deadlocks with another instance, racing merges) runs the batch
+     * again; any other failure fails the Uni and the caller falls back to {@link #record} per record,
+     * so only the broken record goes to the dead-letter topic.
+     */
+    public Uni<List<Outcome>> recordAll(List<TouchpointEvent> events) {
+        return onRecordContext(Uni.createFrom().deferred(
+                () -> sessions.withTransaction((session, tx) -> recordAll(session, events))))
+                .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf(
+                        "%d touchpoints wait for PostgreSQL: %s", events.size(), e.getMessage()))
+                .onFailure(DatabaseOutage::isOutage).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(15)).indefinitely()
+                .onFailure(JourneyStitcher::isContention).retry()
+                .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(3)
+                .invoke(outcomes -> outcomes.forEach(metrics::touchpoint));
+    }
+
+    private Uni<List<Outcome>> recordAll(Mutiny.Session s, List<TouchpointEvent> events) {
+        List<Outcome> outcomes = new java.util.ArrayList<>(events.size());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (TouchpointEvent e : events) {
+            chain = chain.chain(() -> record(s, e)).invoke(outcomes::add).replaceWithVoid();
+        }
+        return chain.replaceWith(outcomes);
+    }
+
+    /**
      * Hibernate Reactive runs only on the Vert.x context of the record. A retry's back-off delay
      * resumes on a worker thread, so every attempt is subscribed on that context again.
      */

@@ -1,0 +1,188 @@
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.touchpoint.stack.StackProcess;
+
+/**
+ * Stitching throughput of journey-service: events per second committed to PostgreSQL.
+ *
+ * <p>Per run: a fresh embedded stack (Kafka + PostgreSQL, deploy/stack), N touchpoints.v1 records of a
+ * realistic identity mix produced BEFORE the service starts, then the packaged journey-service
+ * (prod profile, separate JVM) consumes the backlog. Throughput = N / (last commit - first commit),
+ * from touchpoint.stored_at (set by PostgreSQL in the record's transaction), so start-up and
+ * consumer-group join are not counted. Run by run.sh; args: events runs.
+ */
+public class JourneyBench {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path jar = Path.of(System.getProperty("journey.jar"));
+        List<Double> rates = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            double rate = run(jar, events, run);
+            rates.add(rate);
+            System.out.printf("run %d: %d events, %.0f events/s committed%n", run, events, rate);
+        }
+        List<Double> sorted = rates.stream().sorted().toList();
+        System.out.printf("median of %d runs: %.0f events/s (runs: %s)%n", runs, sorted.get(sorted.size() / 2),
+                rates.stream().map(r -> String.format("%.0f", r)).toList());
+    }
+
+    static double run(Path jar, int events, int run) throws Exception {
+        try (StackProcess stack = StackProcess.builder().kafka().postgres().start()) {
+            List<String[]> records = identityMix(events, "r" + run + "-" + UUID.randomUUID().toString().substring(0, 6));
+            produce(stack.kafkaBootstrap(), records);
+            Process service = startService(jar, stack, run);
+            try {
+                String url = stack.postgresJdbcUrl();
+                long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+                long stored = 0;
+                while (System.nanoTime() < deadline && service.isAlive()) {
+                    stored = count(url, "select count(*) from touchpoint");
+                    if (stored >= events) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                if (stored < events) {
+                    throw new IllegalStateException("only " + stored + " of " + events + " stored; see "
+                            + logFile(run));
+                }
+                try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                        ResultSet rs = c.createStatement().executeQuery(
+                                "select extract(epoch from max(stored_at) - min(stored_at)), count(distinct customer_id)"
+                                        + " from touchpoint")) {
+                    rs.next();
+                    double seconds = rs.getDouble(1);
+                    System.out.printf("  %d touchpoints committed in %.2f s into %d customers%n", events, seconds,
+                            rs.getLong(2));
+                    return events / seconds;
+                }
+            } finally {
+                service.destroy();
+                service.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static File logFile(int run) {
+        return new File(System.getProperty("java.io.tmpdir"), "journey-bench-run" + run + ".log");
+    }
+
+    static Process startService(Path jar, StackProcess stack, int run) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-jar", jar.toString());
+        Map<String, String> env = pb.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
+        env.put("TOUCHPOINT_DB_HOST", "127.0.0.1");
+        env.put("TOUCHPOINT_DB_PORT", String.valueOf(stack.postgresPort()));
+        env.put("TOUCHPOINT_DB_NAME", "touchpoint");
+        env.put("TOUCHPOINT_DB_USER", "postgres");
+        // a throw-away token for this run only: prod refuses to start without one
+        env.put("TOUCHPOINT_API_TOKEN", "bench-" + UUID.randomUUID());
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(StackProcess.freePort()));
+        pb.redirectErrorStream(true).redirectOutput(logFile(run));
+        return pb.start();
+    }
+
+    static long count(String url, String sql) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return 0; // the schema appears when the service has migrated it
+        }
+    }
+
+    static void produce(String bootstrap, List<String[]> records) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (String[] r : records) {
+                sent.add(producer.send(new ProducerRecord<>("touchpoints.v1", r[0], r[1])));
+            }
+            for (Future<?> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * The identity mix of journey-service's tests (IdentityMix): per person an anonymous web visit, an app
+     * session on a second device, identify (user id + email), the app device linked by the same email, a
+     * phone trait, a contact-center call by caller id, an order; every fifth person a second user on the
+     * shared device (a conflict). 7-8 records per person, about one merge per person.
+     */
+    static List<String[]> identityMix(int events, String run) throws Exception {
+        List<String[]> out = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-11-20T08:00:00Z");
+        for (int p = 0; out.size() < events; p++) {
+            String web = run + "-web-" + p, app = run + "-app-" + p, user = run + "-user-" + p;
+            String email = run + "-mail-" + p + "@example.com", phone = "+1" + (500_000_000L + p);
+            Instant t = t0.plusSeconds(p * 600L);
+            out.add(rec(run, p, "view", "track", "Product Viewed", "web", null, web, t, null, null));
+            out.add(rec(run, p, "open", "track", "Application Opened", "app", null, app, t.plusSeconds(5), null, null));
+            out.add(rec(run, p, "identify", "identify", null, "web", user, web, t.plusSeconds(10), Map.of("email", email), null));
+            out.add(rec(run, p, "signup", "track", "Signed Up", "app", null, app, t.plusSeconds(20), null,
+                    Map.of("traits", Map.of("email", email.toUpperCase()))));
+            out.add(rec(run, p, "phone", "identify", null, "app", user, null, t.plusSeconds(30), Map.of("phone", phone), null));
+            out.add(rec(run, p, "call", "track", "Contact Started", "contact_center", null, "caller:" + phone,
+                    t.plusSeconds(40), null, Map.of("externalIds", List.of(Map.of("id", phone, "type", "caller_id",
+                            "collection", "users", "encoding", "none")))));
+            out.add(rec(run, p, "order", "track", "Order Completed", "server", user, null, t.plusSeconds(50), null, null));
+            if (p % 5 == 0) {
+                out.add(rec(run, p, "other", "track", "Logged In", "app", run + "-other-" + p, app, t.plusSeconds(60), null, null));
+            }
+        }
+        return out.subList(0, events);
+    }
+
+    static String[] rec(String run, int p, String label, String type, String event, String channel, String userId,
+            String anonymousId, Instant at, Map<String, Object> traits, Map<String, Object> context) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schemaVersion", 1);
+        m.put("messageId", run + "-" + label + "-" + p);
+        m.put("type", type);
+        m.put("event", event);
+        m.put("channel", channel);
+        m.put("sourceId", "bench");
+        m.put("userId", userId);
+        m.put("anonymousId", anonymousId);
+        m.put("traits", traits);
+        m.put("properties", null);
+        m.put("context", context == null ? Map.of() : context);
+        m.put("receivedAt", at.toString());
+        m.put("timestamp", at.toString());
+        return new String[] { userId != null ? userId : anonymousId, JSON.writeValueAsString(m) };
+    }
+}
