@@ -14,14 +14,12 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.touchpoint.stack.StackProcess;
 
 /**
  * The whole system as a user runs it: the embedded stack and the three packaged services as separate
@@ -30,39 +28,20 @@ import io.touchpoint.stack.StackProcess;
  */
 class EndToEndIT {
 
-    private static final String WRITE_KEY = "dev-write-key";
-    private static final String API_TOKEN = "dev-api-token";
-    private static final Duration FLOW_TIMEOUT = Duration.ofSeconds(60);
+    private static final String WRITE_KEY = TouchpointSystem.WRITE_KEY;
+    private static final String API_TOKEN = TouchpointSystem.API_TOKEN;
 
-    private static StackProcess stack;
+    private static TouchpointSystem system;
     private static ServiceProcess ingest;
     private static ServiceProcess journey;
     private static ServiceProcess metrics;
 
     @BeforeAll
     static void startSystem() throws Exception {
-        stack = StackProcess.builder().kafka().postgres().redis().start();
-        Map<String, String> env = Map.of(
-                "QUARKUS_PROFILE", "dev",
-                "KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap(),
-                "TOUCHPOINT_DB_HOST", "127.0.0.1",
-                "TOUCHPOINT_DB_PORT", String.valueOf(stack.postgresPort()),
-                "TOUCHPOINT_REDIS_URL", stack.redisUrl());
-        ingest = ServiceProcess.start("ingest-service", StackProcess.freePort(), env);
-        journey = ServiceProcess.start("journey-service", StackProcess.freePort(), env);
-        metrics = ServiceProcess.start("metrics-service", StackProcess.freePort(), env);
-        for (ServiceProcess s : List.of(ingest, journey, metrics)) {
-            s.awaitReady(Duration.ofSeconds(150));
-        }
-    }
-
-    @AfterAll
-    static void stopSystem() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] { ingest, journey, metrics, stack }) {
-            if (part != null) {
-                part.close();
-            }
-        }
+        system = TouchpointSystem.get();
+        ingest = system.ingest;
+        journey = system.journey;
+        metrics = system.metrics;
     }
 
     @Test
@@ -158,18 +137,6 @@ class EndToEndIT {
 
     private static Response await(String what, Supplier<Response> call, Predicate<Response> done)
             throws InterruptedException {
-        long deadline = System.nanoTime() + FLOW_TIMEOUT.toNanos();
-        Response last = null;
-        while (System.nanoTime() < deadline) {
-            last = call.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(what + " not as expected within " + FLOW_TIMEOUT + "; last answer "
-                + (last == null ? "none" : last.statusCode() + " " + last.asString())
-                + "\n--- ingest ---\n" + ingest.logTail() + "\n--- journey ---\n" + journey.logTail()
-                + "\n--- metrics ---\n" + metrics.logTail());
+        return system.await(what, call, done);
     }
 }
