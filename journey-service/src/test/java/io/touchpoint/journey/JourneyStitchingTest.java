@@ -180,6 +180,31 @@ class JourneyStitchingTest {
         assertEquals("2026-11-23T07:00:00.000Z", j.getString("stages[0].enteredAt"));
     }
 
+    @Test
+    void aRecordThatCannotBeStitchedGoesToTheDeadLetterTopicAndItsBatchNeighboursAreStored() {
+        String n = unique("batch");
+        Map<String, Object> good = event("track", "Product Viewed", null, "anon-" + n, Instant.parse("2026-11-23T10:00:00Z"));
+        // readable, but its only identifier is a placeholder: it fails inside the batch transaction
+        Map<String, Object> placeholder = event("track", "Product Viewed", null, "anonymous", Instant.parse("2026-11-23T10:00:00Z"));
+        placeholder.put("messageId", "placeholder-" + n);
+        Map<String, Object> alsoGood = event("track", "Product Added", null, "anon-" + n, Instant.parse("2026-11-23T10:01:00Z"));
+        // one key, one partition: the three arrive in one poll
+        for (Map<String, Object> r : List.of(good, placeholder, alsoGood)) {
+            try {
+                TestTouchpoints.sendRaw("same-key-" + n, TestTouchpoints.JSON.writeValueAsString(r));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        awaitCustomer("anonymous_id:anon-" + n, r -> r.jsonPath().getInt("touchpointCount") == 2);
+        List<ConsumerRecord<String, String>> dead = readUntil("touchpoints.dlq.v1",
+                r -> r.value().contains("placeholder-" + n), l -> !l.isEmpty());
+        assertEquals("same-key-" + n, dead.get(0).key());
+        String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(reason.contains("no usable identifier"), reason);
+    }
+
     static JsonNode read(String json) {
         try {
             return TestTouchpoints.JSON.readTree(json);
