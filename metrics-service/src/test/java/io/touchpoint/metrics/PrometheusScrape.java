@@ -29,4 +29,15 @@ public final class PrometheusScrape {
         Matcher m = sample.matcher(scrape());
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
+
+    /** Sum of every series of a metric. */
+    public static double sum(String metric) {
+        Pattern sample = Pattern.compile("^" + Pattern.quote(metric) + "\\{[^}]*\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = sample.matcher(scrape());
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
 }

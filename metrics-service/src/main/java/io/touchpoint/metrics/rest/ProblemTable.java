@@ -11,6 +11,8 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 
 import io.touchpoint.metrics.repository.CounterStoreUnavailableException;
+import io.touchpoint.metrics.service.RebuildConflictException;
+import io.touchpoint.metrics.service.RebuildUnavailableException;
 import io.touchpoint.metrics.service.UnknownFunnelException;
 
 /**
@@ -33,6 +35,8 @@ final class ProblemTable {
             entry(UnauthorizedException.class, e -> of(ProblemType.UNAUTHORIZED, e.getMessage())),
             entry(InvalidParameterException.class, e -> of(ProblemType.INVALID_PARAMETER, e.getMessage())),
             entry(UnknownFunnelException.class, e -> of(ProblemType.NOT_FOUND, e.getMessage())),
+            entry(RebuildConflictException.class, e -> of(ProblemType.CONFLICT, e.getMessage())),
+            entry(RebuildUnavailableException.class, e -> of(ProblemType.UNAVAILABLE, e.getMessage())),
             entry(CounterStoreUnavailableException.class,
                     e -> of(ProblemType.UNAVAILABLE, "the counter store (Redis) is not reachable; retry later")),
             // Quarkus's own answers: no route, wrong method, unusable headers or parameters.

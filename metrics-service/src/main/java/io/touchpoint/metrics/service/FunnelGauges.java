@@ -1,10 +1,11 @@
 package io.touchpoint.metrics.service;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,58 +14,171 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code touchpoint_funnel_customers{funnel,stage}}: customers who entered each funnel step, read from Redis
- * on a schedule so a scrape never waits for Redis. Labels are funnels × stages only (bounded by config).
+ * The funnel and KPI gauges, read from Redis on a schedule so a scrape never waits for Redis. Labels are bounded
+ * by configuration: funnels × stages × (all + 8 channel buckets) × 4 states, and 9 KPIs × 9 channel values.
+ * A value with nothing to compute it from (a rate of zero customers) is NaN.
+ * <ul>
+ * <li>{@code touchpoint_funnel_customers{funnel,stage}}: entered, all channels</li>
+ * <li>{@code touchpoint_funnel_step_customers{funnel,stage,channel,state}}: entered, converted, in_progress,
+ * dropped</li>
+ * <li>{@code touchpoint_funnel_conversion_ratio{funnel,stage,channel}} and
+ * {@code touchpoint_funnel_dropoff_ratio{funnel,stage,channel}}</li>
+ * <li>{@code touchpoint_funnel_time_to_convert_seconds{funnel,stage,quantile}}: p50 and p90, all channels</li>
+ * <li>{@code touchpoint_kpi{kpi,channel}}</li>
+ * </ul>
  */
 @Startup
 @ApplicationScoped
 public class FunnelGauges {
 
     static final String GAUGE = "touchpoint.funnel.customers";
+    static final String ALL = "all";
     private static final Logger LOG = Logger.getLogger(FunnelGauges.class);
+
+    /** KPI label → how to read it from a report. */
+    static final Map<String, Function<KpiReport, Double>> KPIS = Map.of(
+            "nps", r -> r.nps().score(),
+            "csat", r -> r.csat().score(),
+            "csat_mean", r -> r.csat().meanScore(),
+            "ces", r -> r.ces().meanScore(),
+            "first_contact_resolution", r -> r.firstContactResolution().rate(),
+            "resolution_seconds_mean", r -> r.resolutionTime().meanSeconds(),
+            "churn_rate", r -> r.churn().rate(),
+            "clv", r -> r.clv().value(),
+            "social_engagement", r -> (double) r.socialEngagement().total());
 
     private final FunnelCatalog catalog;
     private final FunnelReader reader;
-    private final Map<String, Map<String, AtomicLong>> values = new HashMap<>();
+    private final KpiReader kpis;
+    private final MeterRegistry registry;
+    private final List<String> channels;
+    private final Map<String, AtomicLong> values = new HashMap<>();
 
     @Inject
-    public FunnelGauges(FunnelCatalog catalog, FunnelReader reader, MeterRegistry registry) {
+    public FunnelGauges(FunnelCatalog catalog, FunnelReader reader, KpiReader kpis, MeterRegistry registry) {
         this.catalog = catalog;
         this.reader = reader;
+        this.kpis = kpis;
+        this.registry = registry;
+        List<String> buckets = new ArrayList<>(Channel.wireNames());
+        buckets.add(Channel.OTHER);
+        this.channels = List.copyOf(buckets);
         for (FunnelDefinition funnel : catalog.all()) {
-            Map<String, AtomicLong> byStage = new HashMap<>();
-            for (String stage : funnel.stages()) {
-                AtomicLong value = new AtomicLong();
-                byStage.put(stage, value);
-                Gauge.builder(GAUGE, value, AtomicLong::get)
-                        .description("Customers who entered the funnel step (all channels, all time)")
-                        .tags("funnel", funnel.id(), "stage", stage)
-                        .register(registry);
+            for (int i = 0; i < funnel.stages().size(); i++) {
+                String stage = funnel.stages().get(i);
+                boolean last = i == funnel.stages().size() - 1;
+                gauge(GAUGE, "Customers who entered the funnel step (all channels, all time)", Tags.of("funnel",
+                        funnel.id(), "stage", stage), 0);
+                for (String channel : labels()) {
+                    for (String state : last ? List.of("entered") : List.of("entered", "converted", "in_progress",
+                            "dropped")) {
+                        gauge("touchpoint.funnel.step.customers", "Customers of a funnel step by state (all time)",
+                                Tags.of("funnel", funnel.id(), "stage", stage, "channel", channel, "state", state), 0);
+                    }
+                    if (!last) {
+                        gauge("touchpoint.funnel.conversion.ratio", "convertedToNext / entered (all time)",
+                                Tags.of("funnel", funnel.id(), "stage", stage, "channel", channel), Double.NaN);
+                        gauge("touchpoint.funnel.dropoff.ratio", "dropped / entered (all time)",
+                                Tags.of("funnel", funnel.id(), "stage", stage, "channel", channel), Double.NaN);
+                    }
+                }
+                if (!last) {
+                    for (String q : List.of("0.5", "0.9")) {
+                        gauge("touchpoint.funnel.time.to.convert.seconds",
+                                "Time to the next step, estimated from histogram buckets (all time, all channels)",
+                                Tags.of("funnel", funnel.id(), "stage", stage, "quantile", q), Double.NaN);
+                    }
+                }
             }
-            values.put(funnel.id(), byStage);
         }
+        for (String kpi : KPIS.keySet()) {
+            for (String channel : labels()) {
+                gauge("touchpoint.kpi", "CX KPI (all time), as defined in the tracking plan",
+                        Tags.of("kpi", kpi, "channel", channel), Double.NaN);
+            }
+        }
+    }
+
+    private List<String> labels() {
+        List<String> labels = new ArrayList<>();
+        labels.add(ALL);
+        labels.addAll(channels);
+        return labels;
     }
 
     @Scheduled(every = "${touchpoint.metrics.gauge-refresh:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        List<Uni<FunnelReport>> reads = catalog.all().stream()
-                .map(f -> reader.report(f.id(), Optional.empty()).invoke(this::update))
-                .toList();
+        List<Uni<Void>> reads = new ArrayList<>();
+        for (FunnelDefinition f : catalog.all()) {
+            reads.add(reader.reportsByChannel(f, channels).invoke(this::updateFunnel).replaceWithVoid());
+        }
+        reads.add(kpis.reportsByChannel(channels).invoke(this::updateKpis).replaceWithVoid());
         return Uni.join().all(reads).andCollectFailures().replaceWithVoid()
                 // Stale gauges are better than none; readiness reports the Redis outage.
-                .onFailure().invoke(e -> LOG.warnf("funnel gauges not refreshed: %s", e.getMessage()))
+                .onFailure().invoke(e -> LOG.warnf("gauges not refreshed: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
     }
 
-    private void update(FunnelReport report) {
-        Map<String, AtomicLong> byStage = values.get(report.funnel());
-        for (FunnelReport.Step step : report.steps()) {
-            byStage.get(step.stage()).set(step.entered());
+    private void updateFunnel(Map<String, FunnelReport> byChannel) {
+        byChannel.forEach((channel, report) -> {
+            String label = channel == null ? ALL : channel;
+            for (FunnelReport.Step step : report.steps()) {
+                Tags base = Tags.of("funnel", report.funnel(), "stage", step.stage());
+                if (channel == null) {
+                    set(GAUGE, base, step.entered());
+                }
+                Tags tags = base.and("channel", label);
+                set("touchpoint.funnel.step.customers", tags.and("state", "entered"), step.entered());
+                if (step.convertedToNext() == null) {
+                    continue;
+                }
+                set("touchpoint.funnel.step.customers", tags.and("state", "converted"), step.convertedToNext());
+                set("touchpoint.funnel.step.customers", tags.and("state", "in_progress"), step.inProgress());
+                set("touchpoint.funnel.step.customers", tags.and("state", "dropped"), step.dropped());
+                set("touchpoint.funnel.conversion.ratio", tags, orNaN(step.conversionRate()));
+                set("touchpoint.funnel.dropoff.ratio", tags, orNaN(step.dropOffRate()));
+                if (channel == null) {
+                    set("touchpoint.funnel.time.to.convert.seconds", base.and("quantile", "0.5"),
+                            orNaN(step.timeToConvert().p50Seconds()));
+                    set("touchpoint.funnel.time.to.convert.seconds", base.and("quantile", "0.9"),
+                            orNaN(step.timeToConvert().p90Seconds()));
+                }
+            }
+        });
+    }
+
+    private void updateKpis(Map<String, KpiReport> byChannel) {
+        byChannel.forEach((channel, report) -> KPIS.forEach((kpi, read) -> set("touchpoint.kpi",
+                Tags.of("kpi", kpi, "channel", channel == null ? ALL : channel), orNaN(read.apply(report)))));
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+
+    private void gauge(String name, String description, Tags tags, double initial) {
+        AtomicLong bits = new AtomicLong(Double.doubleToLongBits(initial));
+        values.put(key(name, tags), bits);
+        Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description).tags(tags)
+                .register(registry);
+    }
+
+    private void set(String name, Tags tags, double value) {
+        AtomicLong bits = values.get(key(name, tags));
+        if (bits != null) {
+            bits.set(Double.doubleToLongBits(value));
         }
+    }
+
+    private static String key(String name, Tags tags) {
+        StringBuilder k = new StringBuilder(name);
+        tags.stream().sorted().forEach(t -> k.append('|').append(t.getKey()).append('=').append(t.getValue()));
+        return k.toString();
     }
 }

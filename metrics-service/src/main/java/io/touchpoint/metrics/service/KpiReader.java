@@ -46,6 +46,23 @@ public class KpiReader {
                 .map(t -> toReport(range, channelName, stage.orElse(null), t.getItem1(), t.getItem2()));
     }
 
+    /** All-time KPIs for all channels (key null) and each channel bucket, from one read of the counters. */
+    public Uni<Map<String, KpiReport>> reportsByChannel(java.util.List<String> channels) {
+        Optional<FunnelDefinition> base = catalog.all().stream().filter(f -> f.contains(churnBaseStage)).findFirst();
+        Uni<Map<String, Long>> funnelCounts = base.isEmpty() ? Uni.createFrom().item(Map.of())
+                : funnels.counters(base.get(), null);
+        return Uni.combine().all().unis(kpis.counters(null), funnelCounts).asTuple().map(t -> {
+            Map<String, KpiReport> reports = new java.util.HashMap<>();
+            reports.put(null, toReport(DayRange.ALL_TIME, null, null, t.getItem1(), t.getItem2().getOrDefault(
+                    FunnelCounterKeys.funnelField("entered", churnBaseStage, null), 0L)));
+            for (String c : channels) {
+                reports.put(c, toReport(DayRange.ALL_TIME, c, null, t.getItem1(), t.getItem2().getOrDefault(
+                        FunnelCounterKeys.funnelField("entered", churnBaseStage, c), 0L)));
+            }
+            return reports;
+        });
+    }
+
     static KpiReport toReport(DayRange range, String channel, String stage, Map<String, Long> counts,
             long purchasers) {
         Sums s = new Sums(counts, channel, stage);
