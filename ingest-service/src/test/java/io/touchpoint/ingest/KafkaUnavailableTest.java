@@ -28,7 +28,7 @@ class KafkaUnavailableTest {
         public Map<String, String> getConfigOverrides() {
             String nowhere = "127.0.0.1:" + StackProcess.freePort();
             return Map.of(
-                    "mp.messaging.outgoing.touchpoints-out.bootstrap.servers", nowhere,
+                    "touchpoint.producer.bootstrap.servers", nowhere,
                     "mp.messaging.outgoing.rejected-out.bootstrap.servers", nowhere,
                     "touchpoint.ingest.ack-timeout", "1s",
                     "touchpoint.ingest.retry-after-seconds", "7");

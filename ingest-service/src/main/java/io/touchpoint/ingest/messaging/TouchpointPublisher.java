@@ -35,12 +35,10 @@ public class TouchpointPublisher {
     public static final String TOUCHPOINTS_TOPIC = "touchpoints.v1";
     public static final String REJECTED_TOPIC = "touchpoints.rejected.v1";
 
-    // BUFFER, never DROP: when the buffer is full the send fails and the client gets 503.
     @Inject
-    @Channel("touchpoints-out")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    MutinyEmitter<String> touchpoints;
+    TouchpointProducer touchpoints;
 
+    // BUFFER, never DROP: when the buffer is full the send fails and the client gets 503.
     @Inject
     @Channel("rejected-out")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
@@ -58,30 +56,26 @@ public class TouchpointPublisher {
         this.mapper = new ObjectMapper();
     }
 
-    /** Publishes a touchpoint keyed by its customer key. */
-    public Uni<Void> publish(Touchpoint touchpoint) {
-        return send(touchpoints, TOUCHPOINTS_TOPIC, touchpoint.customerKey(), touchpoint);
-    }
 
     /**
      * Hands a touchpoint to the producer now. The future completes when the broker acknowledged it,
      * or fails when the producer gives up (delivery.timeout.ms) — whether or not a request still
      * waits for it, so the dedup claim can follow what really happened to the record.
      */
-    public CompletableFuture<Void> sendNow(Touchpoint touchpoint) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(touchpoint);
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("cannot write a touchpoint", e));
+    public List<CompletableFuture<Void>> sendNow(List<Touchpoint> batch) {
+        List<TouchpointProducer.Outgoing> records = new java.util.ArrayList<>(batch.size());
+        for (Touchpoint t : batch) {
+            try {
+                records.add(new TouchpointProducer.Outgoing(t.customerKey(), mapper.writeValueAsBytes(t)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a touchpoint", e);
+            }
         }
-        Message<String> message = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(touchpoint.customerKey()).build());
         long start = System.nanoTime();
-        CompletableFuture<Void> acked = touchpoints.sendMessage(message).subscribeAsCompletionStage();
-        acked.whenComplete((ok, failure) -> metrics.kafkaAck(TOUCHPOINTS_TOPIC, failure == null,
-                System.nanoTime() - start));
-        return acked;
+        List<CompletableFuture<Void>> acks = touchpoints.send(TOUCHPOINTS_TOPIC, records);
+        acks.forEach(ack -> ack.whenComplete((ok, failure) -> metrics.kafkaAck(TOUCHPOINTS_TOPIC, failure == null,
+                System.nanoTime() - start)));
+        return acks;
     }
 
     /** Waits for acknowledgements at most {@code ack-timeout}; then fails with {@link PublishUnavailableException}. */

@@ -98,21 +98,26 @@ public class DedupWindow {
                 });
     }
 
-    /** Kafka acknowledged: remember the messageId for the whole window. */
-    public void confirm(String sourceId, String messageId) {
-        fireAndForget(Request.cmd(Command.SET).arg(key(sourceId, messageId)).arg(DONE).arg("PX")
-                .arg(config.dedup().window().toMillis()), messageId);
-    }
-
-    /** Kafka gave up on the record: forget the claim so a retry publishes it. */
-    public void release(String sourceId, String messageId) {
-        fireAndForget(Request.cmd(Command.DEL).arg(key(sourceId, messageId)), messageId);
-    }
-
-    private void fireAndForget(Request request, String messageId) {
+    /**
+     * Settles the claims of one request in one round trip: the acknowledged messageIds are remembered
+     * for the whole window, the ones Kafka gave up on are forgotten so a retry publishes them.
+     */
+    public void settle(String sourceId, List<String> acknowledged, List<String> failed) {
+        List<Request> requests = new ArrayList<>(acknowledged.size() + failed.size());
+        long windowMs = config.dedup().window().toMillis();
+        for (String id : acknowledged) {
+            requests.add(Request.cmd(Command.SET).arg(key(sourceId, id)).arg(DONE).arg("PX").arg(windowMs));
+        }
+        for (String id : failed) {
+            requests.add(Request.cmd(Command.DEL).arg(key(sourceId, id)));
+        }
+        if (requests.isEmpty()) {
+            return;
+        }
         // A lost confirm only shortens the mark to the pending TTL; a lost release delays a retry by it.
-        redis.getRedis().send(request).subscribe().with(ok -> {
-        }, e -> LOG.warnf("dedup mark of %s not updated: %s", messageId, e.toString()));
+        redis.getRedis().batch(requests).subscribe().with(ok -> {
+        }, e -> LOG.warnf("dedup marks of %d event(s) of source %s not updated: %s", requests.size(), sourceId,
+                e.toString()));
     }
 
     private static String key(String sourceId, String messageId) {

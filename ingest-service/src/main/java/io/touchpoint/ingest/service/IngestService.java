@@ -182,7 +182,8 @@ public class IngestService {
         }
         return dedup.claim(source.id(), distinct.stream().map(Touchpoint::messageId).toList())
                 .chain(claims -> {
-                    List<CompletableFuture<Void>> acks = new ArrayList<>();
+                    List<Touchpoint> toSend = new ArrayList<>();
+                    List<Boolean> claimed = new ArrayList<>();
                     boolean inFlight = false;
                     for (int i = 0; i < distinct.size(); i++) {
                         Touchpoint t = distinct.get(i);
@@ -190,9 +191,19 @@ public class IngestService {
                         switch (claim) {
                             case DUPLICATE -> metrics.duplicate(source.id(), source.channel().wire());
                             case IN_FLIGHT -> inFlight = true;
-                            case NEW, UNCHECKED -> acks.add(send(source, t, claim == Claim.NEW));
+                            case NEW, UNCHECKED -> {
+                                toSend.add(t);
+                                claimed.add(claim == Claim.NEW);
+                            }
                         }
                     }
+                    List<CompletableFuture<Void>> futures = toSend.isEmpty() ? List.of() : publisher.sendNow(toSend);
+                    List<Sent> sent = new ArrayList<>(toSend.size());
+                    for (int i = 0; i < toSend.size(); i++) {
+                        sent.add(new Sent(toSend.get(i).messageId(), claimed.get(i), futures.get(i)));
+                    }
+                    settleWhenDone(source, sent);
+                    List<CompletableFuture<Void>> acks = sent.stream().map(Sent::ack).toList();
                     boolean waitForEarlier = inFlight;
                     // counted as the client is told: accepted with the 200, unavailable with the 503
                     return publisher.awaitAcks(acks).invoke(() -> {
@@ -206,22 +217,32 @@ public class IngestService {
                 });
     }
 
-    private CompletableFuture<Void> send(AuthenticatedSource source, Touchpoint t, boolean claimed) {
-        CompletableFuture<Void> ack = publisher.sendNow(t);
-        ack.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                if (claimed) {
-                    dedup.confirm(source.id(), t.messageId());
-                }
-            } else {
-                LOG.warnf("touchpoint %s from source %s not acknowledged: %s", t.messageId(), source.id(),
-                        failure.getMessage());
-                if (claimed) {
-                    dedup.release(source.id(), t.messageId());
-                }
-            }
-        });
-        return ack;
+    /**
+     * Once Kafka settled every record of the request (acknowledged, or given up after
+     * delivery.timeout.ms — possibly long after the request was answered 503), confirms or releases
+     * their dedup claims in one Redis round trip.
+     */
+    private void settleWhenDone(AuthenticatedSource source, List<Sent> sent) {
+        CompletableFuture.allOf(sent.stream().map(Sent::ack).toArray(CompletableFuture[]::new))
+                .whenComplete((ignored, anyFailure) -> {
+                    List<String> acknowledged = new ArrayList<>();
+                    List<String> failed = new ArrayList<>();
+                    for (Sent s : sent) {
+                        boolean ok = !s.ack().isCompletedExceptionally();
+                        if (!ok) {
+                            LOG.warnf("touchpoint %s from source %s was not acknowledged by Kafka", s.messageId(),
+                                    source.id());
+                        }
+                        if (s.claimed()) {
+                            (ok ? acknowledged : failed).add(s.messageId());
+                        }
+                    }
+                    dedup.settle(source.id(), acknowledged, failed);
+                });
+    }
+
+    /** A record handed to the producer; {@code claimed} when its dedup claim is ours to settle. */
+    private record Sent(String messageId, boolean claimed, CompletableFuture<Void> ack) {
     }
 
     /** The source, the rate limit and the decoded body of a request; decoding failures are kept for the caller. */
