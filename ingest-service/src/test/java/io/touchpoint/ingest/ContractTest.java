@@ -68,6 +68,34 @@ class ContractTest {
     }
 
     @Test
+    void everyCallTypeBatchItemAndWebhookRecordMatchesTheSchema() throws Exception {
+        String run = UUID.randomUUID().toString();
+        given().header("Authorization", DEV_BASIC).contentType("application/json").body("""
+                {"batch":[
+                 {"type":"page","anonymousId":"c-%1$s","name":"Home","messageId":"cp-%1$s"},
+                 {"type":"screen","userId":"c-%1$s","messageId":"cs-%1$s"},
+                 {"type":"group","userId":"c-%1$s","groupId":"g-1","traits":{"plan":"pro"},"messageId":"cg-%1$s"},
+                 {"type":"alias","userId":"c-%1$s","previousId":"anon-c","messageId":"ca-%1$s"}],
+                 "context":{"library":{"name":"contract"}},"integrations":{"All":true},"sentAt":"2026-11-23T10:00:00Z"}"""
+                .formatted(run)).when().post("/v1/batch").then().statusCode(200);
+        String body = "{\"type\":\"survey.completed\",\"occurredAt\":\"2026-11-23T10:20:00Z\",\"data\":{\"surveyType\":\"nps\","
+                + "\"score\":9,\"caller\":\"+15550009999\",\"caseId\":\"contract-" + run + "\"}}";
+        WebhookTest.standard("cw-" + run, body, WebhookTest.CC_SECRET).when().post("/webhooks/cc-demo")
+                .then().statusCode(200);
+        String social = "{\"event\":\"comment\",\"platform\":\"instagram\",\"author\":{\"handle\":\"c\"},"
+                + "\"post\":{\"id\":\"contract-" + run + "\",\"text\":\"hi\"},\"createdAt\":1795428900}";
+        WebhookTest.hub(social, WebhookTest.SOCIAL_SECRET).when().post("/webhooks/social-demo").then().statusCode(200);
+
+        JsonSchema schema = schema("touchpoints.v1.schema.json");
+        for (String marker : List.of("cp-" + run, "cs-" + run, "cg-" + run, "ca-" + run, "cc-demo:cw-" + run,
+                "contract-" + run + "\",\"text")) {
+            String value = TopicReader.single(TrackEndpointTest.TOUCHPOINTS, v -> v.contains(marker)).value();
+            Set<ValidationMessage> errors = schema.validate(JSON.readTree(value));
+            assertTrue(errors.isEmpty(), marker + " violates touchpoints.v1: " + errors + "\n" + value);
+        }
+    }
+
+    @Test
     void rejectedRecordMatchesTheSchema() throws Exception {
         String marker = "contract-rejected-" + UUID.randomUUID();
         given().header("Authorization", DEV_BASIC).contentType("application/json")

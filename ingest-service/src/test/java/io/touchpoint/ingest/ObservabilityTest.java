@@ -56,6 +56,18 @@ class ObservabilityTest {
                 .then().statusCode(200)
                 .body(containsString("/v1/track"))
                 .body(containsString("/v1/identify"))
+                .body(containsString("/v1/page"))
+                .body(containsString("/v1/screen"))
+                .body(containsString("/v1/group"))
+                .body(containsString("/v1/alias"))
+                .body(containsString("/v1/batch"))
+                .body(containsString("/v1/import"))
+                .body(containsString("/webhooks/{sourceId}"))
+                .body(containsString("urn:touchpoint:problem:rate-limited"))
+                .body(containsString("urn:touchpoint:problem:invalid-signature"))
+                .body(containsString("\"429\""))
+                .body(containsString("Retry-After"))
+                .body(containsString("BatchResult"))
                 .body(containsString("application/problem+json"))
                 .body(containsString("\"Problem\""));
     }

@@ -1,0 +1,52 @@
+package io.touchpoint.ingest;
+
+import static io.restassured.RestAssured.given;
+import static io.touchpoint.ingest.TrackEndpointTest.DEV_BASIC;
+import static io.touchpoint.ingest.TrackEndpointTest.TOUCHPOINTS;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.touchpoint.stack.StackProcess;
+
+/**
+ * Redis unreachable: events are still accepted and published (never lost), without the dedup check.
+ * A repeated messageId is then published again; downstream consumers are idempotent on messageId
+ * (docs/adr/0002), so it is absorbed there. The metric says how many events went unchecked.
+ */
+@QuarkusTest
+@TestProfile(RedisDownTest.NoRedis.class)
+class RedisDownTest {
+
+    public static class NoRedis implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + StackProcess.freePort(),
+                    "touchpoint.ingest.dedup.timeout", "300ms");
+        }
+    }
+
+    @Test
+    void eventsAreAcceptedAndPublishedWithoutDedupWhenRedisIsDown() {
+        String messageId = "no-redis-" + UUID.randomUUID();
+        for (int i = 0; i < 2; i++) {
+            given().header("Authorization", DEV_BASIC).contentType("application/json")
+                    .body("{\"anonymousId\":\"a\",\"event\":\"Still Counted\",\"messageId\":\"" + messageId + "\"}")
+                    .when().post("/v1/track")
+                    .then().statusCode(200).body("success", equalTo(true)).time(lessThan(5000L));
+        }
+        assertEquals(2, TopicReader.readAll(TOUCHPOINTS).stream().filter(r -> r.value().contains(messageId)).count(),
+                "nothing lost; the repeat is left to the idempotent consumers");
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        assertTrue(metrics.contains("touchpoint_ingest_dedup_unavailable_total{source=\"dev-web\"} 2.0"), metrics);
+    }
+}
