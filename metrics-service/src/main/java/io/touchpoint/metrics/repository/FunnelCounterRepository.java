@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.metrics.service.FunnelDefinition;
 import io.touchpoint.metrics.service.Transition.CustomerErased;
@@ -39,6 +40,8 @@ public class FunnelCounterRepository {
             };
         }
     }
+
+    static final int READ_CONCURRENCY = 4;
 
     private final CounterScript script;
     private final ReactiveHashCommands<String, String, String> hashes;
@@ -100,21 +103,17 @@ public class FunnelCounterRepository {
         });
     }
 
-    /** Sums the integer fields of several hashes (missing hashes add nothing). */
+    /**
+     * Sums the integer fields of several hashes (missing hashes add nothing). A few reads at a time: a year of
+     * days must not exhaust the Redis connection pool's waiting queue.
+     */
     Uni<Map<String, Long>> sum(List<String> keys) {
-        List<Uni<Map<String, String>>> reads = keys.stream().map(hashes::hgetall).toList();
-        if (reads.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return Uni.join().all(reads).andFailFast()
+        return Multi.createFrom().iterable(keys)
+                .onItem().transformToUni(hashes::hgetall).merge(READ_CONCURRENCY)
+                .collect().in(HashMap<String, Long>::new, (total, m) -> m.forEach(
+                        (field, value) -> total.merge(field, Long.parseLong(value), Long::sum)))
                 .onFailure().transform(e -> CounterScript.unavailable("reading counters", e))
-                .map(maps -> {
-                    Map<String, Long> total = new HashMap<>();
-                    for (Map<String, String> m : maps) {
-                        m.forEach((field, value) -> total.merge(field, Long.parseLong(value), Long::sum));
-                    }
-                    return total;
-                });
+                .map(m -> (Map<String, Long>) m);
     }
 
     private Uni<Applied> stage(String op, String transitionId, String customerId, String stage, Instant at,
