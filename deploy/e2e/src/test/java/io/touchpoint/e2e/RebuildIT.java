@@ -48,9 +48,15 @@ class RebuildIT {
 
     @Test
     void afterFlushAllARebuildEqualsTheSqlAggregate() throws Exception {
-        postPopulation(60, new Random(20261123L));
+        String run = Long.toString(System.nanoTime(), 36);
+        int posted = postPopulation(run, 60, new Random(20261123L));
 
-        // settled: the live counters already agree with PostgreSQL (nothing left in flight)
+        // settled: journey-service stored every touchpoint of the population and published every transition,
+        // and the live counters already agree with PostgreSQL (nothing left in flight)
+        system.await("journey-service stored the " + posted + " touchpoints", RebuildIT::lifecycle,
+                r -> sqlCount("payload::text like '%rb-%" + run + "-%'") == posted);
+        system.await("journey-service published every transition", RebuildIT::lifecycle,
+                r -> sqlCountOf("select count(*) from outbox where sent_at is null") == 0);
         system.await("live funnel equals SQL", RebuildIT::lifecycle,
                 r -> r.statusCode() == 200 && OmnichannelIT.enteredOf(r.jsonPath()).equals(sqlEntered(null)));
 
@@ -71,26 +77,30 @@ class RebuildIT {
             assertEquals(sqlEntered(channel), OmnichannelIT.enteredOf(funnel), "channel " + channel);
         }
 
+        assertKpisEqualSql("after the rebuild (" + status.prettify() + ")");
+    }
+
+    private static void assertKpisEqualSql(String when) {
         JsonPath kpis = given().auth().oauth2(TOKEN).get(system.metrics.baseUrl() + "/kpis").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(sqlCount("event = 'Survey Completed' and payload->'properties'->>'surveyType' = 'nps'"),
-                kpis.getLong("nps.responses"), "NPS responses");
+                kpis.getLong("nps.responses"), "NPS responses " + when);
         assertEquals(sqlCount("event = 'Survey Completed' and payload->'properties'->>'surveyType' = 'nps'"
-                + " and (payload->'properties'->>'score')::numeric >= 9"), kpis.getLong("nps.promoters"), "promoters");
+                + " and (payload->'properties'->>'score')::numeric >= 9"), kpis.getLong("nps.promoters"), "promoters " + when);
         assertEquals(sqlCount("event = 'Survey Completed' and payload->'properties'->>'surveyType' = 'csat'"
                 + " and (payload->'properties'->>'score')::numeric between 1 and 5"),
-                kpis.getLong("csat.responses"), "CSAT responses");
+                kpis.getLong("csat.responses"), "CSAT responses " + when);
         assertEquals(sqlCount("event = 'Case Resolved'"), kpis.getLong("firstContactResolution.resolvedCases"),
-                "resolved cases");
+                "resolved cases " + when);
         assertEquals(sqlCount("event = 'Case Resolved' and (payload->'properties'->>'contactCount')::int = 1"),
-                kpis.getLong("firstContactResolution.resolvedOnFirstContact"), "first-contact resolutions");
-        assertEquals(sqlCount("event = 'Mention'"), kpis.getLong("socialEngagement.mention"), "mentions");
+                kpis.getLong("firstContactResolution.resolvedOnFirstContact"), "first-contact resolutions " + when);
+        assertEquals(sqlCount("event = 'Mention'"), kpis.getLong("socialEngagement.mention"), "mentions " + when);
     }
 
     /** Customers over web, app, server and the contact center, with seeded stages, scores and cases. */
-    private static void postPopulation(int customers, Random rnd) {
+    private static int postPopulation(String run, int customers, Random rnd) {
         Instant base = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        String run = Long.toString(System.nanoTime(), 36);
+        int posted = 0;
         for (int i = 0; i < customers; i++) {
             String anon = "rb-anon-" + run + "-" + i;
             String user = "rb-user-" + run + "-" + i;
@@ -120,6 +130,7 @@ class RebuildIT {
             }
             given().contentType(ContentType.JSON).auth().preemptive().basic(TouchpointSystem.WRITE_KEY, "")
                     .body(Map.of("batch", batch)).post(system.ingest.baseUrl() + "/v1/batch").then().statusCode(200);
+            posted += batch.size();
             if (depth == 4) {
                 String caller = String.format("+1666%07d", rnd.nextInt(10_000_000));
                 String body = "{\"type\":\"case.resolved\",\"occurredAt\":\"" + t.plusSeconds(1200)
@@ -132,8 +143,10 @@ class RebuildIT {
                         .header("webhook-signature", WebhookSigner.standardWebhooks(
                                 TouchpointSystem.CONTACT_CENTER_SECRET, id, ts, body))
                         .body(body).post(system.ingest.baseUrl() + "/webhooks/cc-demo").then().statusCode(200);
+                posted++;
             }
         }
+        return posted;
     }
 
     private static io.restassured.response.Response lifecycle() {
@@ -157,10 +170,15 @@ class RebuildIT {
         return entered;
     }
 
+    /** Touchpoints of live customers matching the condition. */
     private static long sqlCount(String touchpointCondition) {
+        return sqlCountOf("select count(*) from touchpoint t join customer c on c.id = t.customer_id"
+                + " where c.merged_into is null and " + touchpointCondition);
+    }
+
+    private static long sqlCountOf(String sql) {
         long[] n = { 0 };
-        query("select count(*) from touchpoint t join customer c on c.id = t.customer_id"
-                + " where c.merged_into is null and " + touchpointCondition, rs -> n[0] = rs.getLong(1));
+        query(sql, rs -> n[0] = rs.getLong(1));
         return n[0];
     }
 
