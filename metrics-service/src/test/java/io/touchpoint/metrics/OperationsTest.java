@@ -58,6 +58,11 @@ class OperationsTest {
                 .then().statusCode(200)
                 .body("paths.'/funnels'.get.summary", equalTo("The configured funnels"))
                 .body("paths.'/funnels/{id}'.get.responses.'404'.description", equalTo("Unknown funnel"))
-                .body("components.securitySchemes.apiToken.scheme", equalTo("bearer"));
+                .body("components.securitySchemes.apiToken.scheme", equalTo("bearer"))
+                .body("paths.'/kpis'.get.parameters.name", hasItem("stage"))
+                .body("paths.'/kpis'.get.responses.'200'.content.'application/json'.examples", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/funnels/{id}'.get.parameters.name", hasItem("from"))
+                .body("paths.'/dropoffs'.get.parameters.name", hasItem("top"))
+                .body("paths.'/admin/rebuild'.post.responses.'409'.description", equalTo("A rebuild is running"));
     }
 }
