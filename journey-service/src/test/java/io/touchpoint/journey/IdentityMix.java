@@ -3,7 +3,6 @@ package io.touchpoint.journey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,26 +74,13 @@ final class IdentityMix {
 
     private static Map<String, Object> base(String run, Map<String, String> labels, String label, String type,
             String event, String channel, String userId, String anonymousId, Instant at) {
-        Map<String, Object> m = new LinkedHashMap<>();
         String messageId = run + "-" + label;
         labels.put(messageId, label);
-        m.put("schemaVersion", 1);
+        Map<String, Object> m = TestTouchpoints.event(type, event, userId, anonymousId, at);
         m.put("messageId", messageId);
-        m.put("type", type);
-        m.put("event", event);
         m.put("channel", channel);
         m.put("sourceId", "bench");
-        m.put("userId", userId);
-        m.put("anonymousId", anonymousId);
-        m.put("previousId", null);
-        m.put("groupId", null);
-        m.put("traits", null);
-        m.put("properties", null);
         m.put("context", Map.of());
-        m.put("originalTimestamp", at.toString());
-        m.put("sentAt", at.toString());
-        m.put("receivedAt", at.toString());
-        m.put("timestamp", at.toString());
         return m;
     }
 }

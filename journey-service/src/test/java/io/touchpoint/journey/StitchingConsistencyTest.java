@@ -197,8 +197,10 @@ class StitchingConsistencyTest {
     private static String createTopic() throws Exception {
         String name = TestTouchpoints.unique("touchpoints.consistency");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestTouchpoints.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(name, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, 6, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
+        // wait until the producer sees all six partitions (slow on a busy machine)
+        TestTouchpoints.await("topic metadata", () -> TestTouchpoints.producer().partitionsFor(name).size(), n -> n == 6);
         return name;
     }
 
@@ -211,7 +213,7 @@ class StitchingConsistencyTest {
             sent.add(TestTouchpoints.producer().send(new ProducerRecord<>(topic, key, value)));
         }
         for (Future<?> f : sent) {
-            f.get(30, TimeUnit.SECONDS);
+            f.get(90, TimeUnit.SECONDS);
         }
     }
 

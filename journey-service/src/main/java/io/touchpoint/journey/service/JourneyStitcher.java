@@ -60,38 +60,35 @@ public class JourneyStitcher {
     JourneyMetrics metrics;
 
     public Uni<Outcome> record(TouchpointEvent event) {
-        return onRecordContext(Uni.createFrom().deferred(
-                () -> sessions.withTransaction((session, tx) -> record(session, event))))
+        return inTransaction(s -> record(s, event), "touchpoint " + event.messageId(), 8)
+                .invoke(metrics::touchpoint);
+    }
+
+    /**
+     * Records a batch in ONE transaction, in order: one commit per batch instead of one per record
+     * (deploy/bench/journey measured 105 events/s one by one, 256 in transactions of 100). Every
+     * record's effects are inside that transaction. Contention (a deadlock with another instance's
+     * batch, a racing merge) runs the batch again; any other failure fails the Uni and the caller falls
+     * back to {@link #record} per record, so only the broken record goes to the dead-letter topic.
+     */
+    public Uni<List<Outcome>> recordAll(List<TouchpointEvent> events) {
+        return inTransaction(s -> recordAll(s, events), events.size() + " touchpoints", 3)
+                .invoke(outcomes -> outcomes.forEach(metrics::touchpoint));
+    }
+
+    private <T> Uni<T> inTransaction(java.util.function.Function<Mutiny.Session, Uni<T>> work, String what,
+            int contentionAttempts) {
+        return onRecordContext(Uni.createFrom().deferred(() -> sessions.withTransaction((s, tx) -> work.apply(s))))
                 // PostgreSQL unreachable is not the record's fault: the partition waits, so an outage
                 // never sends good touchpoints to the dead-letter topic
-                .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf(
-                        "touchpoint %s waits for PostgreSQL: %s", event.messageId(), e.getMessage()))
+                .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf("%s wait for PostgreSQL: %s", what,
+                        e.getMessage()))
                 .onFailure(DatabaseOutage::isOutage).retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(15)).indefinitely()
                 // lock waits of concurrent merges and deadlocks/serialisation failures: the whole
                 // transaction runs again a few times; anything else goes to the dead-letter topic
                 .onFailure(JourneyStitcher::isContention).retry()
-                .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(8)
-                .invoke(metrics::touchpoint);
-    }
-
-    /**
-     * Records a batch in ONE transaction, in order (one commit instead of one per record: the commit's
-     * WAL flush dominates a record's cost). Every record's effects are in that transaction. Outages wait
-     * as for one record; contention (deadlocks with another instance, racing merges) runs the batch
-     * again; any other failure fails the Uni and the caller falls back to {@link #record} per record,
-     * so only the broken record goes to the dead-letter topic.
-     */
-    public Uni<List<Outcome>> recordAll(List<TouchpointEvent> events) {
-        return onRecordContext(Uni.createFrom().deferred(
-                () -> sessions.withTransaction((session, tx) -> recordAll(session, events))))
-                .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf(
-                        "%d touchpoints wait for PostgreSQL: %s", events.size(), e.getMessage()))
-                .onFailure(DatabaseOutage::isOutage).retry()
-                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(15)).indefinitely()
-                .onFailure(JourneyStitcher::isContention).retry()
-                .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(3)
-                .invoke(outcomes -> outcomes.forEach(metrics::touchpoint));
+                .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(contentionAttempts);
     }
 
     private Uni<List<Outcome>> recordAll(Mutiny.Session s, List<TouchpointEvent> events) {
