@@ -205,6 +205,22 @@ class JourneyStitchingTest {
         assertTrue(reason.contains("no usable identifier"), reason);
     }
 
+    @Test
+    void identifiersOverTheirTypeLimitAreNotAttached() {
+        // the test profile allows 2 device ids per customer
+        String user = unique("limit");
+        for (int i = 1; i <= 3; i++) {
+            Map<String, Object> e = event("track", "Application Opened", user, null,
+                    Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i));
+            e.put("context", Map.of("device", Map.of("id", user + "-device-" + i)));
+            send(e);
+        }
+        JsonPath c = awaitCustomer("user_id:" + user, r -> r.jsonPath().getInt("touchpointCount") == 3).jsonPath();
+        assertEquals(List.of(user + "-device-1", user + "-device-2"),
+                c.getList("identifiers.findAll { it.type == 'device_id' }.value").stream().sorted().toList());
+        customerByIdentifier("device_id:" + user + "-device-3").then().statusCode(404);
+    }
+
     static JsonNode read(String json) {
         try {
             return TestTouchpoints.JSON.readTree(json);
