@@ -65,11 +65,7 @@ public class TouchpointPublisher {
     public List<CompletableFuture<Void>> sendNow(List<Touchpoint> batch) {
         List<TouchpointProducer.Outgoing> records = new java.util.ArrayList<>(batch.size());
         for (Touchpoint t : batch) {
-            try {
-                records.add(new TouchpointProducer.Outgoing(t.customerKey(), mapper.writeValueAsBytes(t)));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write a touchpoint", e);
-            }
+            records.add(new TouchpointProducer.Outgoing(t.customerKey(), TouchpointJson.write(t)));
         }
         long start = System.nanoTime();
         List<CompletableFuture<Void>> acks = touchpoints.send(TOUCHPOINTS_TOPIC, records);

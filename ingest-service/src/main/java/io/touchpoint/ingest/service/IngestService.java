@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -101,6 +100,7 @@ public class IngestService {
         Received received = receive("batch", call);
         AuthenticatedSource source = received.source();
         List<JsonNode> items;
+        int[] sizes;
         try {
             if (received.decodeFailure() != null) {
                 throw received.decodeFailure();
@@ -109,7 +109,9 @@ public class IngestService {
                 throw new EventRejectedException(RejectionReason.TOO_LARGE, "the batch is " + received.body().length
                         + " bytes; a request may have at most " + config.maxRequestBytes() + " bytes");
             }
-            items = normaliser.batchItems(normaliser.parseBatch(received.body()));
+            TouchpointNormaliser.ParsedBatch parsed = normaliser.parseBatchWithSizes(received.body());
+            items = normaliser.batchItems(parsed.body());
+            sizes = parsed.itemSizes();
         } catch (EventRejectedException rejection) {
             byte[] payload = received.body() != null ? received.body() : call.body();
             return recordRejection("batch", source, receivedAt, rejection, payload, null)
@@ -123,7 +125,7 @@ public class IngestService {
             JsonNode item = items.get(i);
             String itemType = item.path("type").asText("unknown");
             try {
-                accepted.add(batchItem(item, source, receivedAt, call.clientIp()));
+                accepted.add(batchItem(item, sizes[i], source, receivedAt, call.clientIp()));
             } catch (EventRejectedException rejection) {
                 errors.add(new BatchResult.ItemError(i, rejection.reason().code(), rejection.detail()));
                 refusals.add(rejectedRecord(CallType.fromWire(itemType).map(CallType::wire).orElse("unknown"), source,
@@ -138,11 +140,12 @@ public class IngestService {
                 .replaceWith(() -> new BatchResult(true, accepted.size(), List.copyOf(errors)));
     }
 
-    private Touchpoint batchItem(JsonNode item, AuthenticatedSource source, Instant receivedAt, String clientIp) {
+    private Touchpoint batchItem(JsonNode item, int size, AuthenticatedSource source, Instant receivedAt,
+            String clientIp) {
         if (!(item instanceof ObjectNode object)) {
             throw new EventRejectedException(RejectionReason.INVALID_JSON, "a batch item must be a JSON object");
         }
-        int size = utf8Length(object);
+        // the item as the client sent it, before the batch context was merged in
         if (size > config.maxEventBytes()) {
             throw new EventRejectedException(RejectionReason.TOO_LARGE, "the event is " + size
                     + " bytes; a single event may have at most " + config.maxEventBytes() + " bytes");
@@ -326,11 +329,4 @@ public class IngestService {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private int utf8Length(ObjectNode item) {
-        try {
-            return normaliser.mapper().writeValueAsBytes(item).length;
-        } catch (JsonProcessingException e) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "the item could not be read");
-        }
-    }
 }
