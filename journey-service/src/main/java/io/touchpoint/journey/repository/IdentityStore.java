@@ -21,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.Identifier;
 import io.touchpoint.journey.service.IdentityGraph;
@@ -39,13 +38,20 @@ public class IdentityStore {
      * so two transactions never wait on each other crosswise.
      */
     public Uni<Void> lock(Mutiny.Session s, List<String> sortedKeys) {
-        return Multi.createFrom().iterable(sortedKeys)
-                .onItem().transformToUniAndConcatenate(k -> s
-                        .createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtext(:k))) l", Object.class)
-                        .setParameter("k", k)
-                        .getSingleResult())
-                .collect().last()
-                .replaceWithVoid();
+        if (sortedKeys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // one round trip for all keys; VALUES rows are scanned in the order given (sorted by the caller)
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < sortedKeys.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(:k").append(i).append(')');
+        }
+        var q = s.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtext(v.k)) from (values "
+                + values + ") as v(k)) l", Object.class);
+        for (int i = 0; i < sortedKeys.size(); i++) {
+            q.setParameter("k" + i, sortedKeys.get(i));
+        }
+        return q.getSingleResult().replaceWithVoid();
     }
 
     public Uni<Optional<UUID>> customerOf(Mutiny.Session s, Identifier id) {
