@@ -25,7 +25,8 @@ import io.touchpoint.ingest.service.Touchpoint;
 
 /**
  * Writes records to Kafka and completes only when the broker acknowledged them (acks=all,
- * idempotent producer, see application.properties). A nack or no acknowledgement within
+ * idempotent producer, see application.properties): touchpoints through {@link TouchpointProducer},
+ * refusals through the SmallRye channel {@code rejected-out}. A nack or no acknowledgement within
  * {@code touchpoint.ingest.ack-timeout} fails with {@link PublishUnavailableException}, which the
  * caller turns into 503 so the client retries: nothing is accepted that Kafka did not take.
  */

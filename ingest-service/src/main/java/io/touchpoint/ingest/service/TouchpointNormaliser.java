@@ -125,14 +125,21 @@ public final class TouchpointNormaliser {
                 throw new EventRejectedException(RejectionReason.INVALID_JSON, "trailing content after the JSON object");
             }
             return new ParsedBatch(root, sizes);
-        } catch (StreamConstraintsException e) {
-            throw new EventRejectedException(RejectionReason.TOO_DEEP, "the event is nested too deeply: "
-                    + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, describe(e));
         } catch (IOException e) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "the body could not be read as JSON");
+            throw unreadable(e);
         }
+    }
+
+    /** Why a body could not be read: too deep, malformed (with where), or unreadable. */
+    private static EventRejectedException unreadable(IOException e) {
+        if (e instanceof StreamConstraintsException deep) {
+            return new EventRejectedException(RejectionReason.TOO_DEEP, "the event is nested too deeply: "
+                    + deep.getOriginalMessage());
+        }
+        if (e instanceof JsonProcessingException malformed) {
+            return new EventRejectedException(RejectionReason.INVALID_JSON, describe(malformed));
+        }
+        return new EventRejectedException(RejectionReason.INVALID_JSON, "the body could not be read as JSON");
     }
 
     private static ObjectNode parse(ObjectMapper mapper, byte[] body) {
@@ -142,13 +149,8 @@ public final class TouchpointNormaliser {
         JsonNode tree;
         try {
             tree = mapper.readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw new EventRejectedException(RejectionReason.TOO_DEEP, "the event is nested too deeply: "
-                    + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, describe(e));
         } catch (IOException e) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "the body could not be read as JSON");
+            throw unreadable(e);
         }
         if (tree == null || tree.isMissingNode()) {
             throw new EventRejectedException(RejectionReason.INVALID_JSON, "the request body is empty");
