@@ -125,6 +125,16 @@ class StageModelTest {
         assertEquals("purchase", timeline.entered().get("repeat").previousStage());
     }
 
+    @Test
+    void aFunnelWithoutWindowGetsFourteenDays() {
+        StageModel m = StageModelReader.read("test.json", """
+                {"stages": ["a", "b"], "rules": [{"stage": "a", "events": ["X"]}],
+                 "funnels": [{"name": "f", "stages": ["a", "b"]}, {"name": "g", "stages": ["a"], "conversionWindow": "PT12H"}]}"""
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals("P14D", m.funnel("f").orElseThrow().conversionWindowIso());
+        assertEquals("PT12H", m.funnel("g").orElseThrow().conversionWindowIso());
+    }
+
     private static Optional<String> withProperties(String event, String channel, String propertiesJson, String... reached) {
         try {
             return bundled().stageFor(new TouchpointFacts("m", "track", event, channel, "s", Instant.EPOCH, null, null,

@@ -23,6 +23,9 @@ public final class StageModelReader {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** The conversion window of a funnel that names none. */
+    public static final Duration DEFAULT_CONVERSION_WINDOW = Duration.ofDays(14);
+
     private StageModelReader() {
     }
 
@@ -41,7 +44,12 @@ public final class StageModelReader {
         List<String> problems = new ArrayList<>();
         List<StageModel.Funnel> funnels = new ArrayList<>();
         for (FunnelDocument f : doc.funnels() == null ? List.<FunnelDocument>of() : doc.funnels()) {
-            Duration window = null;
+            // a funnel without a window gets the default one
+            Duration window = f == null || f.conversionWindow() == null ? DEFAULT_CONVERSION_WINDOW : null;
+            if (f == null) {
+                funnels.add(null);
+                continue;
+            }
             if (f.conversionWindow() != null) {
                 try {
                     window = Duration.parse(f.conversionWindow());
