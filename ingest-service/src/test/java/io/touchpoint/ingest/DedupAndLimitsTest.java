@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +51,60 @@ class DedupAndLimitsTest {
         assertEquals(1, count(messageId));
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.contains("touchpoint_ingest_duplicates_total{channel=\"web\",source=\"dev-web\"}"));
+    }
+
+    @Test
+    void aMarkLeftInRedisByAnotherInstanceIsHonoured() throws Exception {
+        // what another ingest instance leaves in the shared Redis: a published messageId, and one whose
+        // record is still waiting for Kafka's acknowledgement there
+        String done = "other-instance-done-" + UUID.randomUUID();
+        String pending = "other-instance-pending-" + UUID.randomUUID();
+        redis("SET", "tp:ingest:dedup:{dev-web}:" + done, "done", "PX", "60000");
+        redis("SET", "tp:ingest:dedup:{dev-web}:" + pending, "pending", "PX", "60000");
+
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"Seen\",\"messageId\":\"" + done + "\"}")
+                .when().post("/v1/track").then().statusCode(200).body("success", equalTo(true));
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
+                .when().post("/v1/track").then().statusCode(503).header("Retry-After", equalTo("5"))
+                .body("detail", org.hamcrest.Matchers.containsString("still waiting"));
+        assertEquals(0, count(done), "published by the other instance already");
+        assertEquals(0, count(pending), "the other instance's record may still land: not published twice");
+
+        // once the other instance gave up (claim released), the retry publishes it
+        redis("DEL", "tp:ingest:dedup:{dev-web}:" + pending);
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
+                .when().post("/v1/track").then().statusCode(200);
+        assertEquals(1, count(pending));
+        // settled asynchronously right after the acknowledgement
+        String mark = "";
+        for (int i = 0; i < 50 && !mark.contains("done"); i++) {
+            mark = redis("GET", "tp:ingest:dedup:{dev-web}:" + pending);
+            Thread.sleep(100);
+        }
+        assertTrue(mark.contains("done"), "the claim became final after the acknowledgement: " + mark);
+    }
+
+    /** One command to the test Redis in RESP, the reply as raw text. */
+    private static String redis(String... command) throws Exception {
+        URI uri = URI.create(ConfigProvider.getConfig().getValue("quarkus.redis.hosts", String.class));
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            StringBuilder resp = new StringBuilder("*" + command.length + "\r\n");
+            for (String part : command) {
+                resp.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part)
+                        .append("\r\n");
+            }
+            socket.getOutputStream().write(resp.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(5000);
+            byte[] buffer = new byte[512];
+            int n = socket.getInputStream().read(buffer);
+            String reply = new String(buffer, 0, n, StandardCharsets.UTF_8);
+            assertTrue(!reply.startsWith("-"), "redis " + command[0] + ": " + reply);
+            return reply;
+        }
     }
 
     @Test
