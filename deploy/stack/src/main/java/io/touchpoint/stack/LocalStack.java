@@ -53,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
         DEFAULT_TOPICS.put("journey.transitions.v1", 6);
         DEFAULT_TOPICS.put("touchpoints.dlq.v1", 1);
         DEFAULT_TOPICS.put("journey.transitions.dlq.v1", 1);
+        DEFAULT_TOPICS.put("touchpoints.kpi.dlq.v1", 1);
     }
 
     private final Options options;
