@@ -87,6 +87,7 @@ cx_kpis = dashboard("touchpoint-cx-kpis", "Touchpoint · CX KPIs", [
 ], [KPI_CHANNEL])
 
 S = 'source=~"$source"'
+ACCEPTED_ZERO = f'sum by (source) (rate(touchpoint_ingest_events_total{{outcome="accepted", {S}}}[$__rate_interval])) * 0'
 pipeline = dashboard("touchpoint-pipeline-health", "Touchpoint · Pipeline health", [
     ("Services up", "stat", ['up{job=~"ingest-service|journey-service|metrics-service"}'], "none"),
     ("Accepted events/s by channel and source", "timeseries",
@@ -114,9 +115,12 @@ pipeline = dashboard("touchpoint-pipeline-health", "Touchpoint · Pipeline healt
     ("Transitions published/s and counted/s", "timeseries",
      ['sum(rate(touchpoint_journey_transitions_published_total[$__rate_interval]))',
       'sum by (kind, outcome) (rate(touchpoint_metrics_transitions_total[$__rate_interval]))'], "ops"),
+    # Both counters appear at their first increment (a fresh ingest has never seen Redis fail): until
+    # then each source that accepted events shows 0 instead of nothing.
     ("Duplicates and unchecked dedup/s", "timeseries",
-     [f'sum by (source) (rate(touchpoint_ingest_duplicates_total{{{S}}}[$__rate_interval]))',
-      f'sum by (source) (rate(touchpoint_ingest_dedup_unavailable_total{{{S}}}[$__rate_interval]))'], "ops"),
+     [f'sum by (source) (rate(touchpoint_ingest_duplicates_total{{{S}}}[$__rate_interval])) or {ACCEPTED_ZERO}',
+      f'sum by (source) (rate(touchpoint_ingest_dedup_unavailable_total{{{S}}}[$__rate_interval])) or {ACCEPTED_ZERO}'],
+     "ops"),
     ("HTTP 4xx/5xx answers/s", "timeseries",
      ['sum by (job, status) (rate(http_server_requests_seconds_count{status=~"4..|5.."}[$__rate_interval]))'], "reqps"),
 ], [SOURCE])

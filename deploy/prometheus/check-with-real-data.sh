@@ -27,6 +27,10 @@ cleanup() {
   local rc=$?
   if [[ -n "$PROM_PID" ]]; then kill "$PROM_PID" 2>/dev/null || true; wait "$PROM_PID" 2>/dev/null || true; fi
   if [[ $STARTED_TOUCHPOINT == 1 ]]; then "$ROOT/deploy/touchpoint" down || rc=1; fi
+  if [[ $rc != 0 && -d "$WORK/touchpoint/logs" ]]; then
+    mkdir -p "$ROOT/.touchpoint" && rm -rf "$ROOT/.touchpoint/check-logs" && cp -r "$WORK/touchpoint/logs" "$ROOT/.touchpoint/check-logs"
+    echo "service logs kept in $ROOT/.touchpoint/check-logs" >&2
+  fi
   rm -rf "$WORK"
   exit $rc
 }
@@ -41,6 +45,8 @@ if "$ROOT/deploy/touchpoint" status >/dev/null 2>&1; then
   echo "already up: using it and leaving it up"
 else
   STARTED_TOUCHPOINT=1
+  # its own data and logs: a fresh Kafka, PostgreSQL and Redis, nothing left from earlier runs
+  export TOUCHPOINT_HOME=$WORK/touchpoint
   "$ROOT/deploy/touchpoint" up
 fi
 
