@@ -45,6 +45,11 @@ class ObservabilityTest {
                 + "source=\"dev-web\",type=\"track\"}"), after);
         assertTrue(after.contains("touchpoint_ingest_request_seconds_count{endpoint=\"track\",status=\"200\"}"), after);
         assertTrue(after.contains("touchpoint_ingest_request_seconds_count{endpoint=\"track\",status=\"400\"}"), after);
+        // fixed buckets, so Prometheus can compute the p99 (histogram_quantile) the dashboards show
+        assertTrue(after.matches("(?s).*touchpoint_ingest_request_seconds_bucket\\{endpoint=\"track\",status=\"200\",le=\"0\\.005\"\\} .*"),
+                after);
+        assertTrue(after.contains("touchpoint_ingest_request_seconds_bucket{endpoint=\"track\",status=\"200\",le=\"+Inf\"}"),
+                after);
         assertTrue(after.contains(
                 "touchpoint_ingest_events_total{channel=\"web\",outcome=\"rejected\",source=\"dev-web\",type=\"track\"}"));
         assertTrue(after.contains("touchpoint_ingest_kafka_ack_seconds_count{outcome=\"acked\",topic=\"touchpoints.v1\"}"));

@@ -1,5 +1,6 @@
 package io.touchpoint.ingest.service;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code touchpoint_ingest_duplicates_total{source,channel}} — acknowledged, not published again</li>
  * <li>{@code touchpoint_ingest_dedup_unavailable_total{source}} — published without a Redis check</li>
  * <li>{@code touchpoint_ingest_kafka_ack_seconds{topic,outcome}} — send to acknowledgement (acked | failed)</li>
- * <li>{@code touchpoint_ingest_request_seconds{endpoint,status}} — a whole HTTP request, by answer</li>
+ * <li>{@code touchpoint_ingest_request_seconds{endpoint,status}} — a whole HTTP request, by answer, with
+ * histogram buckets ({@code _bucket{le}}) for quantiles</li>
  * </ul>
  */
 @ApplicationScoped
@@ -90,10 +92,20 @@ public class IngestMetrics {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Fixed histogram buckets, so Prometheus can compute request-latency quantiles across instances
+     * ({@code histogram_quantile} over {@code _bucket}); twelve keep the series count bounded.
+     */
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30) };
+
     public void request(String endpoint, int status, long nanos) {
         Timer.builder(REQUEST)
                 .description("Time to handle an ingest request, until the answer, by endpoint and status")
                 .tag("endpoint", endpoint).tag("status", String.valueOf(status))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 }
