@@ -57,13 +57,7 @@ class ScaleOutIT {
         stack = StackProcess.builder().kafka().postgres().redis().start();
         int ingestPort = StackProcess.freePort();
         int journeyPort = StackProcess.freePort();
-        Map<String, String> env = Map.of(
-                "QUARKUS_PROFILE", "dev",
-                "KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap(),
-                "TOUCHPOINT_DB_HOST", "127.0.0.1",
-                "TOUCHPOINT_DB_PORT", String.valueOf(stack.postgresPort()),
-                "TOUCHPOINT_REDIS_URL", stack.redisUrl(),
-                "TOUCHPOINT_JOURNEY_URL", "http://127.0.0.1:" + journeyPort);
+        Map<String, String> env = TouchpointSystem.serviceEnvironment(stack, journeyPort);
         ingest = launch("ingest-service", ingestPort, env, "ingest");
         journeys = List.of(launch("journey-service", journeyPort, env, "journey-1"),
                 launch("journey-service", StackProcess.freePort(), env, "journey-2"));

@@ -52,14 +52,7 @@ final class TouchpointSystem {
         int ingestPort = StackProcess.freePort();
         int journeyPort = StackProcess.freePort();
         int metricsPort = StackProcess.freePort();
-        Map<String, String> env = Map.of(
-                "QUARKUS_PROFILE", "dev",
-                "KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap(),
-                "TOUCHPOINT_DB_HOST", "127.0.0.1",
-                "TOUCHPOINT_DB_PORT", String.valueOf(stack.postgresPort()),
-                "TOUCHPOINT_REDIS_URL", stack.redisUrl(),
-                // metrics-service rebuilds from journey-service's export API
-                "TOUCHPOINT_JOURNEY_URL", "http://127.0.0.1:" + journeyPort);
+        Map<String, String> env = serviceEnvironment(stack, journeyPort);
         ServiceProcess ingest = ServiceProcess.start("ingest-service", ingestPort, env);
         ServiceProcess journey = ServiceProcess.start("journey-service", journeyPort, env);
         ServiceProcess metrics = ServiceProcess.start("metrics-service", metricsPort, env);
@@ -67,6 +60,18 @@ final class TouchpointSystem {
             s.awaitReady(Duration.ofSeconds(150));
         }
         return new TouchpointSystem(stack, ingest, journey, metrics);
+    }
+
+    /** What every service process gets: the dev profile and the stack's addresses. */
+    static Map<String, String> serviceEnvironment(StackProcess stack, int journeyPort) {
+        return Map.of(
+                "QUARKUS_PROFILE", "dev",
+                "KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap(),
+                "TOUCHPOINT_DB_HOST", "127.0.0.1",
+                "TOUCHPOINT_DB_PORT", String.valueOf(stack.postgresPort()),
+                "TOUCHPOINT_REDIS_URL", stack.redisUrl(),
+                // metrics-service rebuilds from journey-service's export API
+                "TOUCHPOINT_JOURNEY_URL", "http://127.0.0.1:" + journeyPort);
     }
 
     private void stop() {
