@@ -80,6 +80,13 @@ public class JourneyBench {
                     double seconds = rs.getDouble(1);
                     System.out.printf("  %d touchpoints committed in %.2f s into %d customers%n", events, seconds,
                             rs.getLong(2));
+                    // stored_at is the transaction's start time: one value per stitching transaction
+                    try (ResultSet tx = c.createStatement().executeQuery("select count(*), percentile_cont(0.5) within"
+                            + " group (order by n), max(n) from (select count(*) n from touchpoint group by stored_at) b")) {
+                        tx.next();
+                        System.out.printf("  in %d transactions: median %.0f, max %d touchpoints each%n", tx.getLong(1),
+                                tx.getDouble(2), tx.getLong(3));
+                    }
                     return events / seconds;
                 }
             } finally {
@@ -94,8 +101,15 @@ public class JourneyBench {
     }
 
     static Process startService(Path jar, StackProcess stack, int run) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g"));
+        // e.g. JOURNEY_JVM_ARGS=-XX:StartFlightRecording=filename=/tmp/journey.jfr to profile the service
+        String extra = System.getenv("JOURNEY_JVM_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrap());
         env.put("TOUCHPOINT_DB_HOST", "127.0.0.1");

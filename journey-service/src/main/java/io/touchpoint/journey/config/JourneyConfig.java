@@ -23,11 +23,11 @@ public interface JourneyConfig {
 
     interface Consumer {
         /**
-         * Records stitched in one PostgreSQL transaction (of a polled batch). Bigger amortises the commit
-         * over more records; each record holds a few advisory locks until the commit, so keep it well
-         * below max_locks_per_transaction x max_connections / instances.
+         * Records stitched in one PostgreSQL transaction (of a polled batch). The stitcher runs a fixed
+         * number of statements per transaction, whatever its size, so bigger is faster; the locks it
+         * holds are bounded by {@code touchpoint.identity.lock-buckets}.
          */
-        @WithDefault("100")
+        @WithDefault("1000")
         int transactionSize();
     }
 
@@ -57,6 +57,14 @@ public interface JourneyConfig {
         /** The limit of identifier types not listed in {@link #maxPerCustomer()} (e.g. {@code external:*}). */
         @WithDefault("20")
         int maxPerCustomerOther();
+
+        /**
+         * Identifiers are locked in this many advisory-lock buckets: a transaction holds at most this many
+         * locks, whatever its batch size (PostgreSQL's lock table holds max_locks_per_transaction x
+         * max_connections). Fewer buckets: fewer locks, but unrelated batches wait for each other more often.
+         */
+        @WithDefault("65536")
+        int lockBuckets();
     }
 
     interface StageModelSettings {

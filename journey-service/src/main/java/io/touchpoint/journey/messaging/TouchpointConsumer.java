@@ -21,6 +21,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.touchpoint.journey.config.JourneyConfig;
 import io.touchpoint.journey.repository.DatabaseOutage;
+import io.touchpoint.journey.service.InvalidTouchpointException;
 import io.touchpoint.journey.service.JourneyStitcher;
 import io.touchpoint.journey.service.TouchpointEvent;
 import io.touchpoint.journey.service.TouchpointParser;
@@ -80,17 +81,32 @@ public class TouchpointConsumer {
 
     private Uni<Void> stitch(List<Item> chunk) {
         return stitcher.recordAll(chunk.stream().map(Item::event).toList())
-                .replaceWithVoid()
+                .chain(outcomes -> {
+                    Uni<Void> invalid = Uni.createFrom().voidItem();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Item item = chunk.get(i);
+                        if (outcomes.get(i) == JourneyStitcher.Outcome.INVALID) {
+                            invalid = invalid.chain(() -> deadLetter(item.record(), invalid()));
+                        }
+                    }
+                    return invalid;
+                })
                 .onFailure(e -> !DatabaseOutage.isOutage(e)).recoverWithUni(e -> {
                     LOG.infof("a transaction of %d touchpoints failed (%s); redoing them one by one", chunk.size(),
                             e.toString());
                     Uni<Void> one = Uni.createFrom().voidItem();
                     for (Item i : chunk) {
-                        one = one.chain(() -> stitcher.record(i.event()).replaceWithVoid()
+                        one = one.chain(() -> stitcher.record(i.event())
+                                .chain(outcome -> outcome == JourneyStitcher.Outcome.INVALID ? deadLetter(i.record(), invalid())
+                                        : Uni.createFrom().voidItem())
                                 .onFailure(x -> !DatabaseOutage.isOutage(x)).recoverWithUni(x -> deadLetter(i.record(), x)));
                     }
                     return one;
                 });
+    }
+
+    private static InvalidTouchpointException invalid() {
+        return new InvalidTouchpointException(JourneyStitcher.INVALID_REASON);
     }
 
     /** As SmallRye's dead-letter-queue strategy does it: same key and value, the reason in headers. */

@@ -21,13 +21,13 @@ public class ErasureStore {
     }
 
     public Uni<Void> suppress(Mutiny.Session s, List<String> digests, Instant now) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String d : digests) {
-            chain = chain.chain(() -> s.createNativeQuery("insert into suppression (digest, erased_at) values (:d, :at)"
-                            + " on conflict (digest) do nothing")
-                    .setParameter("d", d).setParameter("at", param(now)).executeUpdate()).replaceWithVoid();
+        if (digests.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        return chain;
+        return s.createNativeQuery("insert into suppression (digest, erased_at) select distinct e.v, cast(:at as timestamptz)"
+                        + " from jsonb_array_elements_text(cast(cast(:d as text) as jsonb)) as e(v) on conflict (digest) do nothing")
+                .setParameter("d", JsonRows.texts(digests)).setParameter("at", param(now))
+                .executeUpdate().replaceWithVoid();
     }
 
     /**

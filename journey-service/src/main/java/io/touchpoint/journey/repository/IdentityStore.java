@@ -7,7 +7,6 @@ import static io.touchpoint.journey.repository.SqlValues.text;
 import static io.touchpoint.journey.repository.SqlValues.uuid;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,43 +14,68 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.Identifier;
-import io.touchpoint.journey.service.IdentityGraph;
 
-/** SQL of the identity graph: identifiers, customers, locks and merges. Runs inside the caller's transaction. */
+/**
+ * SQL of the identity graph: identifiers, customers, locks and merges, for a whole batch of
+ * touchpoints at a time (one statement per step, rows passed as one JSON parameter, see
+ * {@link JsonRows}). Runs inside the caller's transaction.
+ */
 @ApplicationScoped
 public class IdentityStore {
+
+    /** Advisory-lock class of identity buckets ({@code pg_advisory_xact_lock(int, int)}), "ID" in ASCII. */
+    static final int LOCK_CLASS = 0x4944;
 
     /** A locked customer row. */
     public record CustomerRow(UUID id, Instant createdAt, UUID mergedInto) {
     }
 
+    /** What the resolution rules need to know of a stored customer: its user ids and identifiers per type. */
+    public record Profile(Set<String> userIds, Map<String, Long> countsByType) {
+    }
+
+    /** {@code absorbed} and everything it owned go to {@code survivor}. */
+    public record Merge(UUID absorbed, UUID survivor) {
+    }
+
+    /** A new identifier of a customer. */
+    public record Attachment(Identifier identifier, UUID customer) {
+    }
+
+    /** Two customers one touchpoint would have merged, were it not for two different user_ids. */
+    public record ConflictRow(UUID customer, UUID otherCustomer, Identifier identifier, String messageId) {
+    }
+
+    @Inject
+    ObjectMapper json;
+
     /**
-     * Takes a transaction-scoped advisory lock per key, in the given order. Callers pass keys sorted,
-     * so two transactions never wait on each other crosswise.
+     * Takes the transaction-scoped advisory lock of each bucket, in ascending order, so two
+     * transactions never wait on each other crosswise.
      */
-    public Uni<Void> lock(Mutiny.Session s, List<String> sortedKeys) {
-        if (sortedKeys.isEmpty()) {
+    public Uni<Void> lockBuckets(Mutiny.Session s, SortedSet<Integer> buckets) {
+        if (buckets.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // one round trip for all keys; VALUES rows are scanned in the order given (sorted by the caller)
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < sortedKeys.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append("(:k").append(i).append(')');
-        }
-        var q = s.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(hashtext(v.k)) from (values "
-                + values + ") as v(k)) l", Object.class);
-        for (int i = 0; i < sortedKeys.size(); i++) {
-            q.setParameter("k" + i, sortedKeys.get(i));
-        }
-        return q.getSingleResult().replaceWithVoid();
+        return s.createNativeQuery("select count(pg_advisory_xact_lock(" + LOCK_CLASS + ", b)) from (select cast(e.v as int) b"
+                        + " from jsonb_array_elements_text(cast(cast(:b as text) as jsonb)) as e(v) order by 1) l", Object.class)
+                .setParameter("b", JsonRows.texts(buckets))
+                .getSingleResult()
+                .replaceWithVoid();
     }
 
     public Uni<Optional<UUID>> customerOf(Mutiny.Session s, Identifier id) {
@@ -63,71 +87,40 @@ public class IdentityStore {
                 .map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(uuid(rows.get(0))));
     }
 
-    /** The customers holding any of the identifiers, in one round trip; unknown identifiers are absent. */
-    public Uni<Map<Identifier, UUID>> customersOf(Mutiny.Session s, List<Identifier> ids) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        StringBuilder sql = new StringBuilder("select type, value, cast(customer_id as text) from identifier where (type, value) in (");
-        for (int i = 0; i < ids.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :v").append(i).append(')');
-        }
-        var q = s.createNativeQuery(sql.append(')').toString(), Object[].class);
-        for (int i = 0; i < ids.size(); i++) {
-            q.setParameter("t" + i, ids.get(i).type()).setParameter("v" + i, ids.get(i).value());
-        }
-        return q.getResultList().map(rows -> {
-            Map<Identifier, UUID> found = new HashMap<>();
-            for (Object[] r : rows) {
-                found.put(new Identifier(text(r[0]), text(r[1])), uuid(r[2]));
-            }
-            // keep the caller's order: the first known identifier anchors some decisions
-            Map<Identifier, UUID> ordered = new java.util.LinkedHashMap<>();
-            ids.forEach(i -> {
-                if (found.containsKey(i)) {
-                    ordered.put(i, found.get(i));
-                }
-            });
-            return ordered;
-        });
+    /** What the database knows of a batch before it is stitched. */
+    public record Known(Set<String> storedMessageIds, Set<String> suppressedDigests, Map<Identifier, UUID> owners) {
     }
 
-    /** True when any digest is on the suppression list (identifiers of erased customers). */
-    public Uni<Boolean> anySuppressed(Mutiny.Session s, List<String> digests) {
-        if (digests.isEmpty()) {
-            return Uni.createFrom().item(false);
-        }
-        return s.createNativeQuery("select count(*) from suppression where digest in (:d)", Object.class)
-                .setParameter("d", digests)
-                .getSingleResult()
-                .map(n -> number(n) > 0);
-    }
-
-    /** How many identifiers of each type the customer holds. */
-    public Uni<Map<String, Long>> identifierCounts(Mutiny.Session s, UUID customer) {
-        return s.createNativeQuery("select type, count(*) from identifier where customer_id = :c group by type", Object[].class)
-                .setParameter("c", customer)
+    /**
+     * In one round trip: which of the messageIds are stored already, which digests are on the
+     * suppression list (identifiers of erased customers), and the customers holding the identifiers.
+     */
+    public Uni<Known> known(Mutiny.Session s, Collection<String> messageIds, Collection<String> digests,
+            Collection<Identifier> ids) {
+        JsonRows keys = new JsonRows();
+        ids.forEach(i -> keys.row().put("t", i.type()).put("v", i.value()));
+        return s.createNativeQuery("select 'm', t.message_id, null, null from touchpoint t"
+                        + " join jsonb_array_elements_text(cast(cast(:m as text) as jsonb)) as e(v) on t.message_id = e.v"
+                        + " union all select 's', x.digest, null, null from suppression x"
+                        + " join jsonb_array_elements_text(cast(cast(:d as text) as jsonb)) as d(v) on x.digest = d.v"
+                        + " union all select 'i', i.type, i.value, cast(i.customer_id as text) from identifier i"
+                        + " join jsonb_to_recordset(cast(cast(:k as text) as jsonb)) as k(t text, v text)"
+                        + " on i.type = k.t and i.value = k.v", Object[].class)
+                .setParameter("m", JsonRows.texts(messageIds))
+                .setParameter("d", JsonRows.texts(digests))
+                .setParameter("k", keys.json())
                 .getResultList()
                 .map(rows -> {
-                    Map<String, Long> out = new HashMap<>();
-                    rows.forEach(r -> out.put(text(r[0]), number(r[1])));
-                    return out;
+                    Known known = new Known(new HashSet<>(), new HashSet<>(), new HashMap<>());
+                    for (Object[] r : rows) {
+                        switch (text(r[0])) {
+                            case "m" -> known.storedMessageIds().add(text(r[1]));
+                            case "s" -> known.suppressedDigests().add(text(r[1]));
+                            default -> known.owners().put(new Identifier(text(r[1]), text(r[2])), uuid(r[3]));
+                        }
+                    }
+                    return known;
                 });
-    }
-
-    public Uni<Void> recordConflict(Mutiny.Session s, UUID customer, IdentityGraph.Conflict c, String messageId,
-            Instant now) {
-        return s.createNativeQuery("insert into identity_conflict (customer_id, other_customer_id, identifier_type,"
-                        + " identifier_value, message_id, detected_at) values (:c, :o, :t, :v, :m, :at)"
-                        + " on conflict (customer_id, other_customer_id, identifier_type, identifier_value) do nothing")
-                .setParameter("c", customer)
-                .setParameter("o", c.otherCustomer())
-                .setParameter("t", c.identifier().type())
-                .setParameter("v", c.identifier().value())
-                .setParameter("m", messageId)
-                .setParameter("at", param(now))
-                .executeUpdate()
-                .replaceWithVoid();
     }
 
     /** Locks the customer rows (in id order) and returns them; a merge running meanwhile is waited for. */
@@ -136,73 +129,121 @@ public class IdentityStore {
             return Uni.createFrom().item(List.of());
         }
         return s.createNativeQuery("select cast(id as text), created_at, cast(merged_into as text) from customer"
-                        + " where id in (:ids) order by id for update", Object[].class)
-                .setParameter("ids", List.copyOf(ids))
+                        + " where id in (select cast(e.v as uuid) from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)) as e(v))"
+                        + " order by id for update", Object[].class)
+                .setParameter("ids", JsonRows.texts(ids))
                 .getResultList()
                 .map(rows -> rows.stream().map(r -> new CustomerRow(uuid(r[0]), instant(r[1]), uuid(r[2]))).toList());
     }
 
-    /** user_id values per customer. */
-    public Uni<Map<UUID, Set<String>>> userIds(Mutiny.Session s, Collection<UUID> customers) {
+    /** user_id values and identifier counts by type of each customer, in one round trip. */
+    public Uni<Map<UUID, Profile>> profiles(Mutiny.Session s, Collection<UUID> customers) {
         if (customers.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return s.createNativeQuery("select cast(customer_id as text), value from identifier"
-                        + " where type = 'user_id' and customer_id in (:ids)", Object[].class)
-                .setParameter("ids", List.copyOf(customers))
+        return s.createNativeQuery("select cast(customer_id as text), type, count(*),"
+                        + " cast(jsonb_agg(value) filter (where type = 'user_id') as text) from identifier"
+                        + " where customer_id in (select cast(e.v as uuid) from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)) as e(v))"
+                        + " group by customer_id, type", Object[].class)
+                .setParameter("ids", JsonRows.texts(customers))
                 .getResultList()
                 .map(rows -> {
-                    Map<UUID, Set<String>> out = new HashMap<>();
+                    Map<UUID, Profile> out = new HashMap<>();
                     for (Object[] r : rows) {
-                        out.computeIfAbsent(uuid(r[0]), k -> new HashSet<>()).add(text(r[1]));
+                        Profile p = out.computeIfAbsent(uuid(r[0]), k -> new Profile(new HashSet<>(), new HashMap<>()));
+                        p.countsByType().put(text(r[1]), number(r[2]));
+                        if (r[3] != null) {
+                            userIdsInto(text(r[3]), p.userIds());
+                        }
                     }
                     return out;
                 });
     }
 
-    public Uni<Void> createCustomer(Mutiny.Session s, UUID id, Instant now) {
-        return s.createNativeQuery("insert into customer (id, created_at) values (:id, :at)")
-                .setParameter("id", id)
+    private void userIdsInto(String jsonArray, Set<String> into) {
+        try {
+            for (JsonNode v : json.readTree(jsonArray)) {
+                into.add(v.asText());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("jsonb_agg returned no JSON", e);
+        }
+    }
+
+    public Uni<Void> createCustomers(Mutiny.Session s, Map<UUID, Instant> createdAt) {
+        if (createdAt.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonRows rows = new JsonRows();
+        createdAt.forEach((id, at) -> rows.row().put("id", id).put("at", at));
+        return execute(s, "insert into customer (id, created_at) select r.id, r.at"
+                + " from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(id uuid, at timestamptz)", rows);
+    }
+
+    public Uni<Void> attachAll(Mutiny.Session s, List<Attachment> attachments, Instant now) {
+        if (attachments.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonRows rows = new JsonRows();
+        attachments.forEach(a -> rows.row().put("t", a.identifier().type()).put("v", a.identifier().value())
+                .put("c", a.customer()));
+        return s.createNativeQuery("insert into identifier (type, value, customer_id, created_at)"
+                        + " select r.t, r.v, r.c, cast(:at as timestamptz) from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(t text, v text, c uuid)")
+                .setParameter("r", rows.json())
                 .setParameter("at", param(now))
                 .executeUpdate()
                 .replaceWithVoid();
     }
 
-    public Uni<Void> attach(Mutiny.Session s, Identifier id, UUID customer, Instant now) {
-        return s.createNativeQuery("insert into identifier (type, value, customer_id, created_at)"
-                        + " values (:t, :v, :c, :at)")
-                .setParameter("t", id.type())
-                .setParameter("v", id.value())
-                .setParameter("c", customer)
+    public Uni<Void> recordConflicts(Mutiny.Session s, List<ConflictRow> conflicts, Instant now) {
+        if (conflicts.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonRows rows = new JsonRows();
+        conflicts.forEach(c -> rows.row().put("c", c.customer()).put("o", c.otherCustomer())
+                .put("t", c.identifier().type()).put("v", c.identifier().value()).put("m", c.messageId()));
+        return s.createNativeQuery("insert into identity_conflict (customer_id, other_customer_id, identifier_type,"
+                        + " identifier_value, message_id, detected_at) select r.c, r.o, r.t, r.v, r.m, cast(:at as timestamptz)"
+                        + " from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(c uuid, o uuid, t text, v text, m text)"
+                        + " on conflict (customer_id, other_customer_id, identifier_type, identifier_value) do nothing")
+                .setParameter("r", rows.json())
                 .setParameter("at", param(now))
                 .executeUpdate()
                 .replaceWithVoid();
     }
 
     /**
-     * Moves everything of {@code absorbed} to {@code survivor}: identifiers, touchpoints, and customers
-     * merged into it before. Its stage history is dropped; the caller recomputes the survivor's.
+     * Moves everything of each absorbed customer to its survivor: identifiers, touchpoints, and
+     * customers merged into it before. Its stage history is dropped; the caller recomputes the
+     * survivor's. A survivor is never itself absorbed in the same call.
      */
-    public Uni<Void> merge(Mutiny.Session s, UUID absorbed, UUID survivor, Instant now) {
-        List<Uni<Integer>> steps = new ArrayList<>();
-        steps.add(update(s, "update identifier set customer_id = :to where customer_id = :from", absorbed, survivor));
-        steps.add(update(s, "update touchpoint set customer_id = :to where customer_id = :from", absorbed, survivor));
-        steps.add(s.createNativeQuery("delete from stage_history where customer_id = :from")
-                .setParameter("from", absorbed).executeUpdate());
-        steps.add(update(s, "update customer set merged_into = :to where merged_into = :from", absorbed, survivor));
-        steps.add(s.createNativeQuery("update customer set merged_into = :to, merged_at = :at where id = :from")
-                .setParameter("from", absorbed).setParameter("to", survivor).setParameter("at", param(now))
-                .executeUpdate());
+    public Uni<Void> mergeAll(Mutiny.Session s, List<Merge> merges, Instant now) {
+        if (merges.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonRows rows = new JsonRows();
+        merges.forEach(m -> rows.row().put("f", m.absorbed()).put("t", m.survivor()));
+        String pairs = rows.json();
+        String from = " from jsonb_to_recordset(cast(cast(:m as text) as jsonb)) as m(f uuid, t uuid)";
+        List<String> steps = List.of(
+                "update identifier x set customer_id = m.t" + from + " where x.customer_id = m.f",
+                "update touchpoint x set customer_id = m.t" + from + " where x.customer_id = m.f",
+                "delete from stage_history x using jsonb_to_recordset(cast(cast(:m as text) as jsonb)) as m(f uuid, t uuid)"
+                        + " where x.customer_id = m.f",
+                "update customer x set merged_into = m.t" + from + " where x.merged_into = m.f");
         // one statement after the other: a session runs one query at a time
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Uni<Integer> step : steps) {
-            chain = chain.chain(() -> step).replaceWithVoid();
+        for (String sql : steps) {
+            chain = chain.chain(() -> s.createNativeQuery(sql).setParameter("m", pairs).executeUpdate()).replaceWithVoid();
         }
-        return chain;
+        return chain.chain(() -> s.createNativeQuery("update customer x set merged_into = m.t, merged_at = :at" + from
+                        + " where x.id = m.f")
+                .setParameter("m", pairs).setParameter("at", param(now)).executeUpdate())
+                .replaceWithVoid();
     }
 
-    private static Uni<Integer> update(Mutiny.Session s, String sql, UUID from, UUID to) {
-        return s.createNativeQuery(sql).setParameter("from", from).setParameter("to", to).executeUpdate();
+    private static Uni<Void> execute(Mutiny.Session s, String sql, JsonRows rows) {
+        return s.createNativeQuery(sql).setParameter("r", rows.json()).executeUpdate().replaceWithVoid();
     }
 
     /** The live customer an id resolves to (following merges), if the id was ever issued and is not erased. */

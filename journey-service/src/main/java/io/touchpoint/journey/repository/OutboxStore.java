@@ -28,18 +28,29 @@ public class OutboxStore {
     ObjectMapper json;
 
     public Uni<Void> add(Mutiny.Session s, Transition t) {
-        String payload;
+        return addAll(s, List.of(t));
+    }
+
+    /** Adds the transitions in the given order (the relay publishes by id, so order is kept per customer). */
+    public Uni<Void> addAll(Mutiny.Session s, List<Transition> transitions) {
+        if (transitions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonRows rows = new JsonRows();
         try {
-            payload = json.writeValueAsString(t);
+            for (int i = 0; i < transitions.size(); i++) {
+                Transition t = transitions.get(i);
+                rows.row().put("n", i).put("k", t.customerId()).put("tid", t.transitionId())
+                        .raw("p", json.writeValueAsString(t));
+            }
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
         return s.createNativeQuery("insert into outbox (topic, record_key, transition_id, payload)"
-                        + " values (:topic, :key, :tid, cast(cast(:payload as text) as jsonb))")
+                        + " select :topic, r.k, r.tid, r.p from jsonb_to_recordset(cast(cast(:r as text) as jsonb))"
+                        + " as r(n int, k text, tid text, p jsonb) order by r.n")
                 .setParameter("topic", Transition.TOPIC)
-                .setParameter("key", t.customerId())
-                .setParameter("tid", t.transitionId())
-                .setParameter("payload", payload)
+                .setParameter("r", rows.json())
                 .executeUpdate()
                 .replaceWithVoid();
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,7 +24,7 @@ import io.touchpoint.journey.repository.OutboxStore;
  * the suppression list, its touchpoints, identifiers and stage history are deleted, and a
  * customer_erased transition goes to the outbox so metrics correct themselves.
  *
- * <p>It takes the same per-identifier advisory locks as the stitcher, so a touchpoint of the customer
+ * <p>It takes the same identifier-bucket advisory locks as the stitcher, so a touchpoint of the customer
  * being processed at the same time is either stored before (and erased) or dropped after.
  */
 @ApplicationScoped
@@ -42,6 +43,9 @@ public class CustomerErasure {
     IdentityStore identities;
 
     @Inject
+    IdentityGraph identity;
+
+    @Inject
     ErasureStore erasure;
 
     @Inject
@@ -54,7 +58,8 @@ public class CustomerErasure {
         Instant now = Instant.now();
         return sessions.withTransaction((s, tx) -> live(s, id)
                 .chain(customer -> identities.identifiersOf(s, customer)
-                        .chain(ids -> identities.lock(s, List.copyOf(new TreeSet<>(ids.stream().map(Identifier::key).toList()))))
+                        .chain(ids -> identities.lockBuckets(s, ids.stream().map(identity::bucket)
+                                .collect(Collectors.toCollection(TreeSet::new))))
                         .chain(() -> identities.lockCustomers(s, List.of(customer)))
                         // a merge may have absorbed it while we waited for the locks
                         .chain(rows -> rows.isEmpty() || rows.get(0).mergedInto() != null

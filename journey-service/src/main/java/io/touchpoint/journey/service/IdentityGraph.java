@@ -1,6 +1,5 @@
 package io.touchpoint.journey.service;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,28 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
-import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.config.JourneyConfig;
-import io.touchpoint.journey.repository.IdentityStore;
 import io.touchpoint.journey.repository.IdentityStore.CustomerRow;
 
 /**
- * Decides which customer a touchpoint belongs to, and which identifiers to attach and customers to
- * merge on the way.
+ * The rules of the identity graph: which identifiers a touchpoint carries, which customer it belongs
+ * to, which identifiers to attach and which customers to merge on the way ({@link #decide}), and the
+ * per-type limits. {@link IdentityBatch} applies them to a batch in memory.
  *
  * <p>Serialised on identity, not on partition: the two halves of one person can arrive on different
- * partitions (and instances) at once, so the transaction first takes an advisory lock per identifier
- * of the event (sorted, so no deadlock), then locks the customer rows involved. {@link #plan} only
- * reads; {@link #apply} writes, after the caller knows the touchpoint is not a duplicate.
+ * partitions (and instances) at once, so a transaction first takes the advisory lock of the bucket
+ * of every identifier it reads ({@link #bucket}, ascending, so no deadlock), then locks the customer
+ * rows involved.
  */
 @ApplicationScoped
 public class IdentityGraph {
@@ -60,18 +56,12 @@ public class IdentityGraph {
     public record Conflict(UUID otherCustomer, Identifier identifier) {
     }
 
-    /** The touchpoint carries an identifier of an erased customer: it is dropped, nothing is written. */
-    public static final Plan SUPPRESSED = new Plan(null, false, List.of(), List.of());
-
     /** A customer row changed (merged away) between reading an identifier and locking the row; try again. */
     public static class ConcurrentMergeException extends RuntimeException {
-        ConcurrentMergeException(UUID id) {
+        public ConcurrentMergeException(UUID id) {
             super("customer " + id + " was merged while this touchpoint was resolved");
         }
     }
-
-    @Inject
-    IdentityStore store;
 
     @Inject
     BlockedIdentifiers blocked;
@@ -105,59 +95,34 @@ public class IdentityGraph {
         return Identifier.SOCIAL_HANDLE.equals(i.type()) && colon >= 0 ? i.value().substring(colon + 1) : i.value();
     }
 
-    public Uni<Plan> plan(Mutiny.Session s, TouchpointEvent e) {
-        List<Identifier> direct = identifiers(e);
-        // alias's previousId may be an old user id or an anonymous id: lock both readings, use the known one
-        String previous = "alias".equals(e.type()) && !blocked.isBlocked(e.previousId()) ? e.previousId() : null;
-        TreeSet<String> lockKeys = new TreeSet<>();
-        direct.forEach(i -> lockKeys.add(i.key()));
-        if (previous != null) {
-            lockKeys.add(Identifier.userId(previous).key());
-            lockKeys.add(Identifier.anonymousId(previous).key());
-        }
-        if (lockKeys.isEmpty()) {
-            return Uni.createFrom().failure(new InvalidTouchpointException(
-                    "no usable identifier: userId/anonymousId are missing or blocked placeholder values"));
-        }
-        List<Identifier> suppressible = new ArrayList<>(direct);
-        if (previous != null) {
-            suppressible.add(Identifier.userId(previous));
-            suppressible.add(Identifier.anonymousId(previous));
-        }
-        // erasure takes the same identifier locks, so it is either fully before or fully after this check
-        return store.lock(s, List.copyOf(lockKeys))
-                .chain(() -> store.anySuppressed(s, suppressible.stream().map(Suppression::digest).toList()))
-                .chain(suppressed -> suppressed ? Uni.createFrom().item(SUPPRESSED)
-                        : previousIdentifier(s, previous).chain(prev -> {
-                            List<Identifier> all = new ArrayList<>(direct);
-                            prev.filter(p -> !all.contains(p)).ifPresent(all::add);
-                            return store.customersOf(s, all).chain(known -> decide(s, e, all, known));
-                        }));
+    /** Alias's previousId (an old user id or an anonymous id), unless absent or a placeholder. */
+    public String previousId(TouchpointEvent e) {
+        return "alias".equals(e.type()) && !blocked.isBlocked(e.previousId()) ? e.previousId() : null;
     }
 
-    private Uni<Optional<Identifier>> previousIdentifier(Mutiny.Session s, String previous) {
-        if (previous == null) {
-            return Uni.createFrom().item(Optional.empty());
+    /**
+     * Every identifier the touchpoint may link or be suppressed by: its own, and for alias both
+     * readings of previousId (which one is meant is only known once the graph is read).
+     */
+    public List<Identifier> lookups(TouchpointEvent e) {
+        List<Identifier> out = new ArrayList<>(identifiers(e));
+        String previous = previousId(e);
+        if (previous != null) {
+            out.add(Identifier.userId(previous));
+            out.add(Identifier.anonymousId(previous));
         }
-        Identifier asUser = Identifier.userId(previous);
-        return store.customerOf(s, asUser)
-                .map(c -> Optional.of(c.isPresent() ? asUser : Identifier.anonymousId(previous)));
+        return out;
     }
 
-    private Uni<Plan> decide(Mutiny.Session s, TouchpointEvent e, List<Identifier> ids, Map<Identifier, UUID> known) {
-        Set<UUID> customers = new TreeSet<>(known.values());
-        List<Identifier> unknown = ids.stream().filter(i -> !known.containsKey(i)).toList();
-        if (customers.isEmpty()) {
-            return Uni.createFrom().item(new Plan(UUID.randomUUID(), true, unknown, List.of()));
-        }
-        return store.lockCustomers(s, customers).chain(rows -> {
-            for (CustomerRow r : rows) {
-                if (r.mergedInto() != null) {
-                    throw new ConcurrentMergeException(r.id());
-                }
-            }
-            return store.userIds(s, customers).map(userIds -> decide(e, ids, known, unknown, rows, userIds));
-        });
+    /**
+     * The advisory-lock bucket of an identifier. Stitching and erasure lock the buckets of every
+     * identifier they read or write, so two transactions touching one person wait for each other, and
+     * a transaction holds at most {@code lock-buckets} locks however large its batch.
+     */
+    public int bucket(Identifier id) {
+        // spread String.hashCode (stable across JVMs and instances) before reducing it
+        int h = id.key().hashCode() * 0x9E3779B1;
+        return Math.floorMod(h ^ (h >>> 16), config.identity().lockBuckets());
     }
 
     /** The resolution rules; pure given what the database said. */
@@ -194,29 +159,6 @@ public class IdentityGraph {
             }
         });
         return new Plan(customer, newCustomer, attachable, List.of(), conflicts);
-    }
-
-    /** Writes the plan's identity changes; returns true when customers were merged. */
-    public Uni<Boolean> apply(Mutiny.Session s, Plan plan, String messageId, Instant now) {
-        Uni<Void> chain = plan.newCustomer() ? store.createCustomer(s, plan.customer(), now) : Uni.createFrom().voidItem();
-        if (!plan.attach().isEmpty()) {
-            Uni<Map<String, Long>> counts = plan.newCustomer() ? Uni.createFrom().item(Map.of())
-                    : store.identifierCounts(s, plan.customer());
-            chain = chain.chain(() -> counts).chain(held -> {
-                Uni<Void> attach = Uni.createFrom().voidItem();
-                for (Identifier id : withinLimits(plan.attach(), held)) {
-                    attach = attach.chain(() -> store.attach(s, id, plan.customer(), now));
-                }
-                return attach;
-            });
-        }
-        for (Conflict c : plan.conflicts()) {
-            chain = chain.chain(() -> store.recordConflict(s, plan.customer(), c, messageId, now));
-        }
-        for (UUID absorbed : plan.absorbed()) {
-            chain = chain.chain(() -> store.merge(s, absorbed, plan.customer(), now));
-        }
-        return chain.map(x -> !plan.absorbed().isEmpty());
     }
 
     /**

@@ -9,7 +9,7 @@ import io.quarkus.runtime.Startup;
 
 /**
  * The service's own counters, registered at start-up so Prometheus sees them (at 0) before the first
- * record: {@code touchpoint_journey_touchpoints_total{outcome=stored|duplicate|suppressed}},
+ * record: {@code touchpoint_journey_touchpoints_total{outcome=stored|duplicate|suppressed|invalid}},
  * {@code touchpoint_journey_customers_erased_total} and
  * {@code touchpoint_journey_transitions_published_total}.
  */
@@ -21,6 +21,7 @@ public class JourneyMetrics {
     private final Counter duplicates;
     private final Counter published;
     private final Counter suppressed;
+    private final Counter invalid;
     private final Counter erased;
 
     @Inject
@@ -31,6 +32,8 @@ public class JourneyMetrics {
         this.duplicates = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "duplicate")
                 .description(touchpoints).register(registry);
         this.suppressed = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "suppressed")
+                .description(touchpoints).register(registry);
+        this.invalid = Counter.builder("touchpoint.journey.touchpoints").tag("outcome", "invalid")
                 .description(touchpoints).register(registry);
         this.erased = Counter.builder("touchpoint.journey.customers.erased")
                 .description("customers erased through DELETE /customers/{id}").register(registry);
@@ -43,6 +46,7 @@ public class JourneyMetrics {
             case STORED -> stored.increment();
             case DUPLICATE -> duplicates.increment();
             case SUPPRESSED -> suppressed.increment();
+            case INVALID -> invalid.increment();
         }
     }
 

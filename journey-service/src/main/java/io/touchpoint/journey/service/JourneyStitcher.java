@@ -2,11 +2,19 @@ package io.touchpoint.journey.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -19,15 +27,16 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.repository.DatabaseOutage;
+import io.touchpoint.journey.repository.IdentityStore;
 import io.touchpoint.journey.repository.OutboxStore;
 import io.touchpoint.journey.repository.TouchpointStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Turns one touchpoint into journey state, in one PostgreSQL transaction: resolve the customer
- * (identity graph), store the touchpoint (idempotent by messageId), merge customers, assign the
- * stage, update the stage history and write the resulting transitions to the outbox.
+ * Turns touchpoints into journey state, a batch per PostgreSQL transaction: resolve each touchpoint's
+ * customer (identity graph), store it (idempotent by messageId), merge customers, assign stages,
+ * update stage histories and write the resulting transitions to the outbox.
  */
 @ApplicationScoped
 public class JourneyStitcher {
@@ -38,14 +47,22 @@ public class JourneyStitcher {
     public enum Outcome {
         STORED, DUPLICATE,
         /** Carries an identifier of an erased customer: dropped, nothing written. */
-        SUPPRESSED
+        SUPPRESSED,
+        /** No usable identifier (userId/anonymousId missing or placeholders): nothing written, dead-lettered. */
+        INVALID
     }
+
+    /** Why an {@link Outcome#INVALID} record was refused. */
+    public static final String INVALID_REASON = "no usable identifier: userId/anonymousId are missing or blocked placeholder values";
 
     @Inject
     Mutiny.SessionFactory sessions;
 
     @Inject
     IdentityGraph identity;
+
+    @Inject
+    IdentityStore identities;
 
     @Inject
     TouchpointStore touchpoints;
@@ -60,24 +77,26 @@ public class JourneyStitcher {
     JourneyMetrics metrics;
 
     public Uni<Outcome> record(TouchpointEvent event) {
-        return inTransaction(s -> record(s, event), "touchpoint " + event.messageId(), 8)
-                .invoke(metrics::touchpoint);
+        return recordAll(List.of(event)).map(outcomes -> outcomes.get(0));
     }
 
     /**
-     * Records a batch in ONE transaction, in order: one commit per batch instead of one per record
-     * (deploy/bench/journey measured 105 events/s one by one, 256 in transactions of 100). Every
-     * record's effects are inside that transaction. Contention (a deadlock with another instance's
-     * batch, a racing merge) runs the batch again; any other failure fails the Uni and the caller falls
-     * back to {@link #record} per record, so only the broken record goes to the dead-letter topic.
+     * Records a batch in ONE transaction with a fixed number of statements, whatever its size: the
+     * batch's identifiers, customers and stage histories are read once, the touchpoints are resolved one
+     * after the other in memory ({@link IdentityBatch}, same rules and same result as one transaction
+     * per record), and every change is written with one statement per table. deploy/bench/journey
+     * measured 395 events/s with a dozen statements per record; see its README for this design.
+     *
+     * <p>Contention (a deadlock with another instance's batch, a racing merge) runs the batch again;
+     * any other failure fails the Uni and the caller falls back to one record per transaction, so
+     * only the broken record goes to the dead-letter topic.
      */
     public Uni<List<Outcome>> recordAll(List<TouchpointEvent> events) {
-        return inTransaction(s -> recordAll(s, events), events.size() + " touchpoints", 3)
+        return inTransaction(s -> new Batch(s, events).run(), events.size() + " touchpoints", 8)
                 .invoke(outcomes -> outcomes.forEach(metrics::touchpoint));
     }
 
-    private <T> Uni<T> inTransaction(java.util.function.Function<Mutiny.Session, Uni<T>> work, String what,
-            int contentionAttempts) {
+    private <T> Uni<T> inTransaction(Function<Mutiny.Session, Uni<T>> work, String what, int contentionAttempts) {
         return onRecordContext(Uni.createFrom().deferred(() -> sessions.withTransaction((s, tx) -> work.apply(s))))
                 // PostgreSQL unreachable is not the record's fault: the partition waits, so an outage
                 // never sends good touchpoints to the dead-letter topic
@@ -91,15 +110,6 @@ public class JourneyStitcher {
                 .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(contentionAttempts);
     }
 
-    private Uni<List<Outcome>> recordAll(Mutiny.Session s, List<TouchpointEvent> events) {
-        List<Outcome> outcomes = new java.util.ArrayList<>(events.size());
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (TouchpointEvent e : events) {
-            chain = chain.chain(() -> record(s, e)).invoke(outcomes::add).replaceWithVoid();
-        }
-        return chain.replaceWith(outcomes);
-    }
-
     /**
      * Hibernate Reactive runs only on the Vert.x context of the record. A retry's back-off delay
      * resumes on a worker thread, so every attempt is subscribed on that context again.
@@ -110,101 +120,278 @@ public class JourneyStitcher {
                 : attempt.runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
-    private Uni<Outcome> record(Mutiny.Session s, TouchpointEvent e) {
-        Instant now = Instant.now();
-        return identity.plan(s, e).chain(plan -> plan == IdentityGraph.SUPPRESSED
-                ? Uni.createFrom().item(Outcome.SUPPRESSED)
-                : touchpoints.insert(s, e, plan.customer()).chain(inserted -> {
-            if (!inserted) {
-                LOG.debugf("touchpoint %s already stored: nothing changes", e.messageId());
-                return Uni.createFrom().item(Outcome.DUPLICATE);
-            }
-            return identity.apply(s, plan, e.messageId(), now)
-                    .call(merged -> writeMerges(s, plan, e, now))
-                    .chain(merged -> assignStages(s, plan.customer(), e, merged))
-                    .replaceWith(Outcome.STORED);
-        }));
-    }
+    /** One attempt at one batch: reads, then resolution and stages in memory, then writes. */
+    private final class Batch {
 
-    private Uni<Void> writeMerges(Mutiny.Session s, IdentityGraph.Plan plan, TouchpointEvent e, Instant now) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (UUID absorbed : plan.absorbed()) {
-            chain = chain.chain(() -> outbox.add(s, Transition.customerMerged(plan.customer(), absorbed, now, e.messageId())));
+        private final Mutiny.Session s;
+        private final List<TouchpointEvent> events;
+        private final Outcome[] outcomes;
+        private final Instant now = Instant.now();
+        /** Records to store, in batch order. */
+        private final List<Integer> live = new ArrayList<>();
+        private IdentityBatch graph;
+        /** Customer of each live record at the end of the batch. */
+        private final Map<Integer, UUID> customerOf = new HashMap<>();
+        private final Map<String, String> stageOf = new HashMap<>();
+        private final Map<String, String> storedStageUpdates = new LinkedHashMap<>();
+        private final List<TouchpointStore.CustomerStage> stageSaves = new ArrayList<>();
+        private final List<TouchpointStore.CustomerStage> stageDeletes = new ArrayList<>();
+        private final List<Transition> transitions = new ArrayList<>();
+
+        Batch(Mutiny.Session s, List<TouchpointEvent> events) {
+            this.s = s;
+            this.events = events;
+            this.outcomes = new Outcome[events.size()];
         }
-        return chain;
-    }
 
-    private Uni<Void> assignStages(Mutiny.Session s, UUID customer, TouchpointEvent e, boolean merged) {
-        if (!e.isStageCandidate() && !merged) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Boolean> replay = merged ? Uni.createFrom().item(true)
-                : touchpoints.hasLaterTouchpoint(s, customer, e.timestamp(), e.messageId());
-        return replay.chain(full -> full ? replay(s, customer) : append(s, customer, e));
-    }
-
-    /** The common case: the touchpoint is the customer's latest, so only it needs a stage. */
-    private Uni<Void> append(Mutiny.Session s, UUID customer, TouchpointEvent e) {
-        return touchpoints.stageHistory(s, customer).chain(history -> {
-            Set<String> reached = history.stream().map(StageEntry::stage).collect(Collectors.toCollection(HashSet::new));
-            String stage = model.stageFor(e.facts(), reached).orElse(null);
-            if (stage == null) {
-                return Uni.createFrom().voidItem();
+        Uni<List<Outcome>> run() {
+            SortedSet<Integer> buckets = new TreeSet<>();
+            for (int i = 0; i < events.size(); i++) {
+                List<Identifier> lookups = identity.lookups(events.get(i));
+                if (lookups.isEmpty()) {
+                    outcomes[i] = Outcome.INVALID;
+                } else {
+                    lookups.forEach(id -> buckets.add(identity.bucket(id)));
+                }
             }
-            Uni<Void> setStage = touchpoints.setStage(s, e.messageId(), stage);
-            if (reached.contains(stage)) {
-                return setStage;
-            }
-            StageEntry entry = new StageEntry(stage, e.timestamp(), e.channel(), e.sourceId(), e.messageId());
-            String previous = model.furthest(reached).orElse(null);
-            return setStage.chain(() -> touchpoints.saveStage(s, customer, entry))
-                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, entry, previous, e.facts())));
-        });
-    }
-
-    /**
-     * A late touchpoint or a merge: replay all of the customer's touchpoints in corrected-time order
-     * and bring stored stages and stage history in line. Stages entered for the first time produce a
-     * stage_entered transition; a known stage now entered at another time or through another touchpoint
-     * produces a stage_corrected transition (metrics move the entry to its new place).
-     */
-    private Uni<Void> replay(Mutiny.Session s, UUID customer) {
-        return touchpoints.stageCandidates(s, customer).chain(facts -> touchpoints.stageHistory(s, customer)
-                .chain(history -> {
-                    StageTimeline timeline = StageTimeline.replay(model, facts);
-                    Map<String, StageEntry> before = history.stream()
-                            .collect(Collectors.toMap(StageEntry::stage, Function.identity()));
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (TouchpointFacts t : facts) {
-                        String stage = timeline.stageByMessage().get(t.messageId());
-                        if (!Objects.equals(stage, t.stage())) {
-                            chain = chain.chain(() -> touchpoints.setStage(s, t.messageId(), stage));
-                        }
-                    }
-                    for (StageTimeline.Entered entered : timeline.entered().values()) {
-                        StageEntry now = entered.entry();
-                        StageEntry old = before.get(now.stage());
-                        if (old == null) {
-                            chain = chain.chain(() -> touchpoints.saveStage(s, customer, now))
-                                    .chain(() -> outbox.add(s, Transition.stageEntered(customer, now,
-                                            entered.previousStage(), entered.cause())));
-                        } else if (!old.equals(now)) {
-                            chain = chain.chain(() -> touchpoints.saveStage(s, customer, now));
-                            if (!old.enteredAt().equals(now.enteredAt()) || !old.causeMessageId().equals(now.causeMessageId())) {
-                                chain = chain.chain(() -> outbox.add(s, Transition.stageCorrected(customer, now, old,
-                                        entered.previousStage(), entered.cause())));
+            // erasure takes the same locks, so it is wholly before or wholly after this batch; and
+            // everything below is read after the locks, so it sees other batches' committed work
+            return identities.lockBuckets(s, buckets).invoke(() -> mark("lock"))
+                    .chain(() -> identities.known(s, messageIds(), digests(), lookups())).invoke(() -> mark("known"))
+                    .map(this::classify)
+                    .chain(owners -> {
+                        Set<UUID> known = new TreeSet<>(owners.values());
+                        return identities.lockCustomers(s, known).chain(rows -> {
+                            for (IdentityStore.CustomerRow r : rows) {
+                                if (r.mergedInto() != null) {
+                                    // merged away between reading the identifier and locking the row
+                                    throw new IdentityGraph.ConcurrentMergeException(r.id());
+                                }
                             }
+                            return identities.profiles(s, known)
+                                    .invoke(profiles -> graph = new IdentityBatch(identity, now, owners, rows, profiles));
+                        });
+                    })
+                    .invoke(() -> mark("customers"))
+                    .invoke(this::resolve).invoke(() -> mark("resolve"))
+                    .chain(this::stages).invoke(() -> mark("stages"))
+                    .chain(this::write).invoke(() -> mark("write"))
+                    .invoke(() -> LOG.debugf("batch of %d touchpoints, ms per step: %s", events.size(), timing))
+                    .map(x -> Arrays.asList(outcomes));
+        }
+
+        private long t0 = System.nanoTime();
+        private final StringBuilder timing = new StringBuilder();
+
+        private void mark(String what) {
+            long t = System.nanoTime();
+            timing.append(what).append('=').append((t - t0) / 1_000_000).append(' ');
+            t0 = t;
+        }
+
+        private List<String> messageIds() {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (outcomes[i] == null) {
+                    ids.add(events.get(i).messageId());
+                }
+            }
+            return ids;
+        }
+
+        private Set<Identifier> lookups() {
+            Set<Identifier> ids = new LinkedHashSet<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (outcomes[i] == null) {
+                    ids.addAll(identity.lookups(events.get(i)));
+                }
+            }
+            return ids;
+        }
+
+        private Set<String> digests() {
+            Set<String> digests = new LinkedHashSet<>();
+            lookups().forEach(id -> digests.add(Suppression.digest(id)));
+            return digests;
+        }
+
+        /** Duplicates (stored, or twice in the batch), suppressed records, and the rest: the owners of its identifiers. */
+        private Map<Identifier, UUID> classify(IdentityStore.Known known) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (outcomes[i] != null) {
+                    continue;
+                }
+                TouchpointEvent e = events.get(i);
+                if (known.storedMessageIds().contains(e.messageId()) || !seen.add(e.messageId())) {
+                    outcomes[i] = Outcome.DUPLICATE;
+                } else if (!known.suppressedDigests().isEmpty() && identity.lookups(e).stream()
+                        .anyMatch(id -> known.suppressedDigests().contains(Suppression.digest(id)))) {
+                    outcomes[i] = Outcome.SUPPRESSED;
+                } else {
+                    live.add(i);
+                }
+            }
+            return known.owners();
+        }
+
+        private void resolve() {
+            Map<Integer, UUID> resolved = new HashMap<>();
+            for (int i : live) {
+                resolved.put(i, graph.resolve(events.get(i)));
+                outcomes[i] = Outcome.STORED;
+            }
+            // merges later in the batch move earlier touchpoints too
+            resolved.forEach((i, c) -> customerOf.put(i, graph.find(c)));
+        }
+
+        /**
+         * Stage assignment. A customer whose new touchpoints all come after its stored ones only appends
+         * (its stage history is enough); a late touchpoint or a merge replays the customer's whole
+         * stage-relevant history, so the result is as if everything had arrived in order.
+         */
+        private Uni<Void> stages() {
+            Map<UUID, List<TouchpointFacts>> fresh = new LinkedHashMap<>();
+            for (int i : live) {
+                TouchpointEvent e = events.get(i);
+                if (e.isStageCandidate()) {
+                    fresh.computeIfAbsent(customerOf.get(i), k -> new ArrayList<>()).add(e.facts());
+                }
+            }
+            Map<UUID, List<UUID>> absorbed = graph.absorbedBySurvivor();
+            Set<UUID> affected = new LinkedHashSet<>(fresh.keySet());
+            affected.addAll(absorbed.keySet());
+            List<UUID> stored = affected.stream().filter(graph::isStored).toList();
+            return touchpoints.stageState(s, stored).chain(state -> {
+                Map<UUID, Instant> latest = state.latest();
+                Map<UUID, List<StageEntry>> histories = state.histories();
+                Set<UUID> replay = new LinkedHashSet<>();
+                Set<UUID> candidatesOf = new LinkedHashSet<>();
+                for (UUID c : affected) {
+                    Instant last = latest.get(c);
+                    boolean late = last != null && fresh.getOrDefault(c, List.of()).stream()
+                            .anyMatch(f -> !f.occurredAt().isAfter(last));
+                    if (late || absorbed.containsKey(c)) {
+                        replay.add(c);
+                        if (graph.isStored(c)) {
+                            candidatesOf.add(c);
+                        }
+                        candidatesOf.addAll(absorbed.getOrDefault(c, List.of()));
+                    }
+                }
+                return touchpoints.stageCandidates(s, candidatesOf).invoke(candidates -> {
+                    for (UUID c : affected) {
+                        List<StageEntry> history = histories.getOrDefault(c, List.of());
+                        List<TouchpointFacts> mine = fresh.getOrDefault(c, List.of());
+                        if (replay.contains(c)) {
+                            List<TouchpointFacts> all = new ArrayList<>(mine);
+                            all.addAll(candidates.getOrDefault(c, List.of()));
+                            absorbed.getOrDefault(c, List.of()).forEach(a -> all.addAll(candidates.getOrDefault(a, List.of())));
+                            replay(c, all, history);
+                        } else {
+                            append(c, mine, history);
                         }
                     }
-                    for (String stage : List.copyOf(before.keySet())) {
-                        if (!timeline.entered().containsKey(stage)) {
-                            LOG.infof("customer %s no longer reaches stage %s after replay", customer, stage);
-                            chain = chain.chain(() -> touchpoints.deleteStage(s, customer, stage));
-                        }
+                });
+            }).replaceWithVoid();
+        }
+
+        /** The common case: the new touchpoints are the customer's latest, so only they need a stage. */
+        private void append(UUID customer, List<TouchpointFacts> fresh, List<StageEntry> history) {
+            Set<String> reached = history.stream().map(StageEntry::stage).collect(Collectors.toCollection(HashSet::new));
+            List<TouchpointFacts> ordered = new ArrayList<>(fresh);
+            ordered.sort(IN_TIME_ORDER);
+            for (TouchpointFacts f : ordered) {
+                String stage = model.stageFor(f, reached).orElse(null);
+                stageOf.put(f.messageId(), stage);
+                if (stage != null && !reached.contains(stage)) {
+                    StageEntry entry = new StageEntry(stage, f.occurredAt(), f.channel(), f.sourceId(), f.messageId());
+                    String previous = model.furthest(reached).orElse(null);
+                    stageSaves.add(new TouchpointStore.CustomerStage(customer, entry));
+                    transitions.add(Transition.stageEntered(customer, entry, previous, f));
+                    reached.add(stage);
+                }
+            }
+        }
+
+        /**
+         * A late touchpoint or a merge: replay all the customer's touchpoints in corrected-time order and
+         * bring stored stages and stage history in line. Stages entered for the first time produce a
+         * stage_entered transition; a known stage now entered at another time or through another
+         * touchpoint produces a stage_corrected transition (metrics move the entry to its new place).
+         */
+        private void replay(UUID customer, List<TouchpointFacts> facts, List<StageEntry> history) {
+            StageTimeline timeline = StageTimeline.replay(model, facts);
+            Map<String, StageEntry> before = history.stream().collect(Collectors.toMap(StageEntry::stage, Function.identity()));
+            for (TouchpointFacts t : facts) {
+                String stage = timeline.stageByMessage().get(t.messageId());
+                if (stageOf.containsKey(t.messageId()) || isFresh(t)) {
+                    stageOf.put(t.messageId(), stage);
+                } else if (!Objects.equals(stage, t.stage())) {
+                    storedStageUpdates.put(t.messageId(), stage);
+                }
+            }
+            for (StageTimeline.Entered entered : timeline.entered().values()) {
+                StageEntry now = entered.entry();
+                StageEntry old = before.get(now.stage());
+                if (old == null) {
+                    stageSaves.add(new TouchpointStore.CustomerStage(customer, now));
+                    transitions.add(Transition.stageEntered(customer, now, entered.previousStage(), entered.cause()));
+                } else if (!old.equals(now)) {
+                    stageSaves.add(new TouchpointStore.CustomerStage(customer, now));
+                    if (!old.enteredAt().equals(now.enteredAt()) || !old.causeMessageId().equals(now.causeMessageId())) {
+                        transitions.add(Transition.stageCorrected(customer, now, old, entered.previousStage(), entered.cause()));
                     }
-                    return chain;
-                }));
+                }
+            }
+            for (StageEntry old : history) {
+                if (!timeline.entered().containsKey(old.stage())) {
+                    LOG.infof("customer %s no longer reaches stage %s after replay", customer, old.stage());
+                    stageDeletes.add(new TouchpointStore.CustomerStage(customer, old));
+                }
+            }
+        }
+
+        private boolean isFresh(TouchpointFacts t) {
+            return freshIds().contains(t.messageId());
+        }
+
+        private Set<String> freshIds;
+
+        private Set<String> freshIds() {
+            if (freshIds == null) {
+                freshIds = new HashSet<>();
+                live.forEach(i -> freshIds.add(events.get(i).messageId()));
+            }
+            return freshIds;
+        }
+
+        private Uni<Void> write() {
+            List<IdentityStore.Merge> merges = graph.merges();
+            List<Transition> all = new ArrayList<>();
+            // merges first: metrics fold the absorbed customer's counts in before the survivor's new stages
+            merges.forEach(m -> all.add(Transition.customerMerged(m.survivor(), m.absorbed(), now, graph.absorbedBy(m.absorbed()))));
+            all.addAll(transitions);
+            List<TouchpointStore.NewTouchpoint> rows = new ArrayList<>(live.size());
+            for (int i : live) {
+                TouchpointEvent e = events.get(i);
+                rows.add(new TouchpointStore.NewTouchpoint(e, customerOf.get(i), stageOf.get(e.messageId())));
+            }
+            mark("prep");
+            return identities.createCustomers(s, graph.newCustomers()).invoke(() -> mark("w-cust"))
+                    .chain(() -> identities.mergeAll(s, merges, now)).invoke(() -> mark("w-merge" + merges.size()))
+                    .chain(() -> identities.attachAll(s, graph.attachments(), now)).invoke(() -> mark("w-ident"))
+                    .chain(() -> identities.recordConflicts(s, graph.conflicts(), now)).invoke(() -> mark("w-confl"))
+                    .chain(() -> touchpoints.insertAll(s, rows)).invoke(() -> mark("w-tp"))
+                    .chain(() -> touchpoints.setStages(s, storedStageUpdates)).invoke(() -> mark("w-stg"))
+                    .chain(() -> touchpoints.deleteStages(s, stageDeletes))
+                    .chain(() -> touchpoints.saveStages(s, stageSaves)).invoke(() -> mark("w-hist"))
+                    .chain(() -> outbox.addAll(s, all)).invoke(() -> mark("w-outbox"));
+        }
     }
+
+    private static final Comparator<TouchpointFacts> IN_TIME_ORDER = Comparator.comparing(TouchpointFacts::occurredAt)
+            .thenComparing(TouchpointFacts::messageId);
 
     /** Two transactions got in each other's way; running again resolves it. */
     static boolean isContention(Throwable t) {
