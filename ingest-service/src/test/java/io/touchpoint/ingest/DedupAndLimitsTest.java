@@ -78,13 +78,51 @@ class DedupAndLimitsTest {
                 .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
                 .when().post("/v1/track").then().statusCode(200);
         assertEquals(1, count(pending));
-        // settled asynchronously right after the acknowledgement
-        String mark = "";
-        for (int i = 0; i < 50 && !mark.contains("done"); i++) {
-            mark = redis("GET", "tp:ingest:dedup:{dev-web}:" + pending);
+        // the messageId names this request's claim, settled asynchronously right after the acknowledgement
+        String claim = bulk(redis("GET", "tp:ingest:dedup:{dev-web}:" + pending));
+        String state = "";
+        for (int i = 0; i < 50 && !state.contains("done"); i++) {
+            state = redis("GET", "tp:ingest:claim:{dev-web}:" + claim);
             Thread.sleep(100);
         }
-        assertTrue(mark.contains("done"), "the claim became final after the acknowledgement: " + mark);
+        assertTrue(state.contains("done"), "the claim became final after the acknowledgement: " + state);
+        // and a repeat is now a duplicate: acknowledged, not published again
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
+                .when().post("/v1/track").then().statusCode(200);
+        assertEquals(1, count(pending));
+    }
+
+    @Test
+    void aClaimWhoseRequestGaveUpFreesItsMessageIds() throws Exception {
+        // another instance claimed this messageId, then Kafka gave up on the record: its claim is gone
+        String released = "released-" + UUID.randomUUID();
+        redis("SET", "tp:ingest:dedup:{dev-web}:" + released, "c-gone.1", "PX", "60000");
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"Retried\",\"messageId\":\"" + released + "\"}")
+                .when().post("/v1/track").then().statusCode(200);
+        assertEquals(1, count(released), "published by the retry");
+        // one that is still pending elsewhere is in flight: 503 until it settles
+        String inFlight = "in-flight-" + UUID.randomUUID();
+        redis("SET", "tp:ingest:claim:{dev-web}:c-other.7", "pending", "PX", "60000");
+        redis("SET", "tp:ingest:dedup:{dev-web}:" + inFlight, "c-other.7", "PX", "60000");
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Waiting\",\"messageId\":\""
+                        + inFlight + "\"}]}")
+                .when().post("/v1/batch").then().statusCode(503);
+        redis("SET", "tp:ingest:claim:{dev-web}:c-other.7", "done", "PX", "60000");
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Waiting\",\"messageId\":\""
+                        + inFlight + "\"}]}")
+                .when().post("/v1/batch").then().statusCode(200).body("accepted", equalTo(1));
+        assertEquals(0, count(inFlight), "the other instance published it");
+    }
+
+    /** The value of a RESP bulk-string reply. */
+    private static String bulk(String reply) {
+        String[] lines = reply.split("\r\n");
+        assertTrue(lines.length >= 2 && lines[0].startsWith("$"), "a value: " + reply);
+        return lines[1];
     }
 
     /** One command to the test Redis in RESP, the reply as raw text. */

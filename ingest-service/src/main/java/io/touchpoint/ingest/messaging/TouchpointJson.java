@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.touchpoint.ingest.service.PreparedTouchpoint;
 import io.touchpoint.ingest.service.Touchpoint;
 
 /**
@@ -17,12 +18,17 @@ import io.touchpoint.ingest.service.Touchpoint;
  * accessors and property writers were the largest single cost per event under load.
  * {@code ContractTest} checks the result against the schema and its field list.
  */
-final class TouchpointJson {
+public final class TouchpointJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private TouchpointJson() {
+    }
+
+    /** A touchpoint built as a tree (webhooks, and calls the byte path left to the tree path), ready to send. */
+    public static PreparedTouchpoint prepare(Touchpoint t) {
+        return new PreparedTouchpoint(t.messageId(), t.type(), t.customerKey(), write(t));
     }
 
     static byte[] write(Touchpoint t) {

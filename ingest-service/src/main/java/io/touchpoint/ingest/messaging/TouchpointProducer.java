@@ -32,7 +32,8 @@ import io.quarkus.runtime.Startup;
  * batches the records queued there for over a second while the producer itself needed ~80 ms
  * (measured, deploy/bench/ingest). Here one task per request hands all its records to the producer
  * on a dedicated thread — never on the event loop, since {@code send} may block up to max.block.ms
- * when the broker is gone — and each record's future completes from the producer's callback.
+ * when the broker is gone — and each record's callback settles the request's {@link Acks}: one
+ * future per request, not one per record.
  */
 @Startup
 @ApplicationScoped
@@ -44,8 +45,74 @@ public class TouchpointProducer {
     private final ExecutorService sender;
     private final KafkaClientMetrics clientMetrics;
 
-    /** A record to send: its key and its serialized value. */
-    public record Outgoing(String key, byte[] value) {
+    /**
+     * What the broker did with the records of one request. {@link #settled()} completes once every
+     * record was acknowledged or given up on (delivery.timeout.ms) — whether or not a request still
+     * waits for it, so the dedup claims can follow what really happened to the records.
+     */
+    public static final class Acks {
+        private final int total;
+        private int pending;
+        private boolean[] failed;
+        private Exception firstFailure;
+        private final CompletableFuture<Acks> settled = new CompletableFuture<>();
+
+        Acks(int total) {
+            this.total = total;
+            this.pending = total;
+            if (total == 0) {
+                settled.complete(this);
+            }
+        }
+
+        void settle(int index, Exception failure) {
+            boolean last;
+            synchronized (this) {
+                if (failure != null) {
+                    if (failed == null) {
+                        failed = new boolean[total];
+                        firstFailure = failure;
+                    }
+                    failed[index] = true;
+                }
+                last = --pending == 0;
+            }
+            if (last) {
+                settled.complete(this);
+            }
+        }
+
+        public CompletableFuture<Acks> settled() {
+            return settled;
+        }
+
+        /** After {@link #settled()}: whether the broker refused this record or the producer gave up on it. */
+        public synchronized boolean failed(int index) {
+            return failed != null && failed[index];
+        }
+
+        /** After {@link #settled()}: the first failure, or null when every record was acknowledged. */
+        public synchronized Exception failure() {
+            return firstFailure;
+        }
+
+        /** After {@link #settled()}: whether the broker acknowledged at least one record. */
+        public synchronized boolean anyAcknowledged() {
+            if (failed == null) {
+                return total > 0;
+            }
+            for (boolean f : failed) {
+                if (!f) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Called with each record's send-to-acknowledgement time, and whether it was acknowledged. */
+    public interface AckListener {
+        void acked(boolean ok, long nanos);
     }
 
     @Inject
@@ -71,32 +138,33 @@ public class TouchpointProducer {
     }
 
     /**
-     * Sends the records of one request, in order. Each future completes when the broker acknowledged
-     * that record, or fails when the producer gave up on it (delivery.timeout.ms).
+     * Sends the records of one request (key and value of each), in order, away from the calling
+     * thread: {@code send} may block up to max.block.ms when the broker is gone.
      */
-    public List<CompletableFuture<Void>> send(String topic, List<Outgoing> records) {
-        List<CompletableFuture<Void>> acks = records.stream().map(r -> new CompletableFuture<Void>()).toList();
+    public Acks send(String topic, List<String> keys, List<byte[]> values, AckListener listener) {
+        int n = keys.size();
+        Acks acks = new Acks(n);
         try {
             sender.execute(() -> {
-                for (int i = 0; i < records.size(); i++) {
-                    CompletableFuture<Void> ack = acks.get(i);
-                    Outgoing r = records.get(i);
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    long start = System.nanoTime();
                     try {
-                        producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, failure) -> {
-                            if (failure == null) {
-                                ack.complete(null);
-                            } else {
-                                ack.completeExceptionally(failure);
-                            }
+                        producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i)), (metadata, failure) -> {
+                            listener.acked(failure == null, System.nanoTime() - start);
+                            acks.settle(index, failure);
                         });
                     } catch (RuntimeException e) {
                         // buffer full for max.block.ms, or the producer is closed
-                        ack.completeExceptionally(e);
+                        listener.acked(false, System.nanoTime() - start);
+                        acks.settle(index, e);
                     }
                 }
             });
         } catch (RejectedExecutionException e) {
-            acks.forEach(a -> a.completeExceptionally(e));
+            for (int i = 0; i < n; i++) {
+                acks.settle(i, e);
+            }
         }
         return acks;
     }

@@ -1,9 +1,11 @@
 package io.touchpoint.ingest.messaging;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,10 +20,12 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.touchpoint.ingest.config.IngestConfig;
+import io.touchpoint.ingest.messaging.TouchpointProducer.AckListener;
+import io.touchpoint.ingest.messaging.TouchpointProducer.Acks;
 import io.touchpoint.ingest.service.IngestMetrics;
+import io.touchpoint.ingest.service.PreparedTouchpoint;
 import io.touchpoint.ingest.service.PublishUnavailableException;
 import io.touchpoint.ingest.service.RejectedTouchpoint;
-import io.touchpoint.ingest.service.Touchpoint;
 
 /**
  * Writes records to Kafka and completes only when the broker acknowledged them (acks=all,
@@ -52,43 +56,48 @@ public class TouchpointPublisher {
     IngestMetrics metrics;
 
     private final ObjectMapper mapper;
+    private AckListener touchpointAcks;
 
     public TouchpointPublisher() {
         this.mapper = new ObjectMapper();
     }
 
-
-    /**
-     * Hands a touchpoint to the producer now. The future completes when the broker acknowledged it,
-     * or fails when the producer gives up (delivery.timeout.ms) — whether or not a request still
-     * waits for it, so the dedup claim can follow what really happened to the record.
-     */
-    public List<CompletableFuture<Void>> sendNow(List<Touchpoint> batch) {
-        List<TouchpointProducer.Outgoing> records = new java.util.ArrayList<>(batch.size());
-        for (Touchpoint t : batch) {
-            records.add(new TouchpointProducer.Outgoing(t.customerKey(), TouchpointJson.write(t)));
-        }
-        long start = System.nanoTime();
-        List<CompletableFuture<Void>> acks = touchpoints.send(TOUCHPOINTS_TOPIC, records);
-        acks.forEach(ack -> ack.whenComplete((ok, failure) -> metrics.kafkaAck(TOUCHPOINTS_TOPIC, failure == null,
-                System.nanoTime() - start)));
-        return acks;
+    @PostConstruct
+    void init() {
+        touchpointAcks = metrics.kafkaAckTimer(TOUCHPOINTS_TOPIC);
     }
 
-    /** Waits for acknowledgements at most {@code ack-timeout}; then fails with {@link PublishUnavailableException}. */
-    public Uni<Void> awaitAcks(List<CompletableFuture<Void>> acks) {
-        if (acks.isEmpty()) {
-            return Uni.createFrom().voidItem();
+
+    /**
+     * Hands the touchpoints of one request to the producer now. {@link Acks#settled()} completes when
+     * the broker acknowledged every record or the producer gave up on some (delivery.timeout.ms) —
+     * whether or not a request still waits for them, so the dedup claims can follow what really
+     * happened to the records.
+     */
+    public Acks sendNow(List<PreparedTouchpoint> batch) {
+        List<String> keys = new ArrayList<>(batch.size());
+        List<byte[]> values = new ArrayList<>(batch.size());
+        for (PreparedTouchpoint t : batch) {
+            keys.add(t.key());
+            values.add(t.value());
         }
+        return touchpoints.send(TOUCHPOINTS_TOPIC, keys, values, touchpointAcks);
+    }
+
+    /**
+     * Waits at most {@code ack-timeout} for every record of a request; fails with
+     * {@link PublishUnavailableException} when one was refused or the time is up.
+     */
+    public Uni<Void> awaitAcks(Acks acks) {
         Duration timeout = config.ackTimeout();
         // a copy: giving up waiting must not cancel the send itself
-        CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> null);
-        return Uni.createFrom().completionStage(all)
+        CompletableFuture<Acks> settled = acks.settled().thenApply(a -> a);
+        return Uni.createFrom().completionStage(settled)
                 .ifNoItem().after(timeout).failWith(() -> new PublishUnavailableException(
                         "Kafka did not acknowledge the record within " + timeout.toMillis() + " ms", null))
-                .onFailure(e -> !(e instanceof PublishUnavailableException))
-                .transform(e -> new PublishUnavailableException("Kafka refused the record", e));
+                .chain(a -> a.failure() == null ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new PublishUnavailableException("Kafka refused the record",
+                                a.failure())));
     }
 
     /** Publishes a refused event keyed by its source. */

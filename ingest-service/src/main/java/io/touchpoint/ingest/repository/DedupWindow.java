@@ -1,7 +1,9 @@
 package io.touchpoint.ingest.repository;
 
-import java.util.ArrayList;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,17 +16,22 @@ import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.service.IngestMetrics;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Which messageIds of a source were already published, shared by every ingest instance (Redis).
  *
- * <p>A messageId is first <em>claimed</em> ({@code SET NX} with a short TTL, value {@code pending};
- * key {@code tp:ingest:dedup:{<sourceId>}:<messageId>}),
- * then <em>confirmed</em> ({@code done}, kept for the dedup window) only after Kafka acknowledged the
- * record, or <em>released</em> (deleted) when Kafka gave up on it. So a mark is never final before
- * the record is durable: an SDK retry after a 503 is published again unless the first attempt did
- * land after all, in which case it is a duplicate. A retry that arrives while the first attempt is
- * still in the producer is told to come back later ({@link Claim#IN_FLIGHT}).
+ * <p>A request <em>claims</em> its messageIds: {@code SET NX} of
+ * {@code tp:ingest:dedup:{<sourceId>}:<messageId>} for the dedup window, whose value names the
+ * request's <em>claim</em> {@code tp:ingest:claim:{<sourceId>}:<claimId>}, which is {@code pending}
+ * (short TTL) while the records are in the producer. Once Kafka settled them the claim becomes
+ * {@code done} for the window when Kafka acknowledged the records, or is deleted when Kafka gave up
+ * on them (the messageIds of records that failed beside acknowledged ones are deleted themselves).
+ * So a messageId is final only once its record is durable, and settling costs one command per
+ * request instead of one per event: the claims' {@code SET}s were Redis's largest cost under load
+ * (deploy/bench/ingest). A messageId whose claim is gone (given up, or its instance died and the
+ * pending TTL ran out) is free again. Marks {@code done} and {@code pending} written directly under
+ * the messageId (what earlier versions wrote) are still honoured.
  *
  * <p>Redis down or slower than {@code dedup.timeout}: the claim is {@link Claim#UNCHECKED} and the
  * event is published anyway. Losing an event is worse than publishing it twice, and every consumer
@@ -34,7 +41,8 @@ import io.vertx.mutiny.redis.client.Request;
 public class DedupWindow {
 
     private static final Logger LOG = Logger.getLogger(DedupWindow.class);
-    private static final String PREFIX = "tp:ingest:dedup:";
+    static final String PREFIX = "tp:ingest:dedup:";
+    static final String CLAIM_PREFIX = "tp:ingest:claim:";
 
     public enum Claim {
         /** Ours to publish. */
@@ -47,6 +55,25 @@ public class DedupWindow {
         UNCHECKED
     }
 
+    /** The claims of one request: one {@link Claim} per messageId, and the claim id to settle them with. */
+    public static final class Claims {
+        private final String claimId;
+        private final Claim[] claims;
+
+        Claims(String claimId, Claim[] claims) {
+            this.claimId = claimId;
+            this.claims = claims;
+        }
+
+        public Claim get(int index) {
+            return claims[index];
+        }
+
+        public int size() {
+            return claims.length;
+        }
+    }
+
     @Inject
     ReactiveRedisDataSource redis;
 
@@ -56,90 +83,112 @@ public class DedupWindow {
     @Inject
     IngestMetrics metrics;
 
+    /** Claim ids: random per instance, then a counter; never "done" or "pending". */
+    private final String instance = "c" + Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
+    private final AtomicLong sequence = new AtomicLong();
+
     /**
-     * Claims every messageId of a request in one script call: SET NX with the pending TTL, and for
-     * the ones already there whether they are done (0 = new, 1 = duplicate, 2 = in flight). One
-     * command instead of one per event: the per-command cost in Redis and in the client was larger
-     * than Kafka's per record under load (deploy/bench/ingest).
+     * Claims every messageId of a request in one script call. ARGV: the claim id, the window (ms),
+     * the pending TTL (ms), the claim key prefix of the source. Returns only the messageIds that are
+     * not ours, as pairs (position from 1, 1 = duplicate | 2 = in flight): usually nothing.
      */
     private static final String CLAIM = """
-            local out = {}
+            local claim, window, prefix = ARGV[1], ARGV[2], ARGV[4]
+            local out, claimed = {}, false
             for i, key in ipairs(KEYS) do
-              if redis.call('SET', key, 'pending', 'NX', 'PX', ARGV[1]) then
-                out[i] = 0
-              elseif redis.call('GET', key) == 'done' then
-                out[i] = 1
+              if redis.call('SET', key, claim, 'NX', 'PX', window) then
+                claimed = true
               else
-                out[i] = 2
+                local state = redis.call('GET', key)
+                if state ~= 'done' and state ~= 'pending' then
+                  state = redis.call('GET', prefix .. state)
+                end
+                if state == 'done' then
+                  out[#out + 1] = i; out[#out + 1] = 1
+                elseif state == 'pending' then
+                  out[#out + 1] = i; out[#out + 1] = 2
+                else
+                  redis.call('SET', key, claim, 'PX', window)
+                  claimed = true
+                end
               end
+            end
+            if claimed then
+              redis.call('SET', prefix .. claim, 'pending', 'PX', ARGV[3])
             end
             return out""";
 
-    /** The first ARGV[2] keys were acknowledged (done for ARGV[1] ms), the rest are released. */
+    /**
+     * KEYS[1] the claim, KEYS[2..] the messageIds Kafka gave up on; ARGV[1] the window (ms), ARGV[2]
+     * 1 when Kafka acknowledged any record of the request.
+     */
     private static final String SETTLE = """
-            local acked = tonumber(ARGV[2])
-            for i, key in ipairs(KEYS) do
-              if i <= acked then
-                redis.call('SET', key, 'done', 'PX', ARGV[1])
-              else
-                redis.call('DEL', key)
-              end
+            for i = 2, #KEYS do
+              redis.call('DEL', KEYS[i])
             end
-            return #KEYS""";
+            if ARGV[2] == '1' then
+              redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
+            else
+              redis.call('DEL', KEYS[1])
+            end
+            return 1""";
 
     /** Claims each messageId of one source; one Redis round trip for the lot. */
-    public Uni<List<Claim>> claim(String sourceId, List<String> messageIds) {
-        Request eval = Request.cmd(Command.EVAL).arg(CLAIM).arg(messageIds.size());
+    public Uni<Claims> claim(String sourceId, List<String> messageIds) {
+        int n = messageIds.size();
+        String claimId = instance + Long.toString(sequence.incrementAndGet(), 36);
+        Request eval = Request.cmd(Command.EVAL).arg(CLAIM).arg(n);
+        String prefix = PREFIX + "{" + sourceId + "}:";
         for (String id : messageIds) {
-            eval.arg(key(sourceId, id));
+            eval.arg(prefix + id);
         }
-        eval.arg(config.dedup().pendingTtl().toMillis());
+        eval.arg(claimId).arg(config.dedup().window().toMillis()).arg(config.dedup().pendingTtl().toMillis())
+                .arg(claimPrefix(sourceId));
         return redis.getRedis().send(eval)
-                .map(answer -> {
-                    List<Claim> claims = new ArrayList<>(messageIds.size());
-                    for (int i = 0; i < messageIds.size(); i++) {
-                        int code = answer.get(i).toInteger();
-                        claims.add(code == 0 ? Claim.NEW : code == 1 ? Claim.DUPLICATE : Claim.IN_FLIGHT);
-                    }
-                    return claims;
-                })
+                .map(answer -> claims(claimId, n, answer))
                 .ifNoItem().after(config.dedup().timeout()).fail()
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("dedup unavailable, publishing %d event(s) of source %s unchecked: %s", messageIds.size(),
-                            sourceId, e.toString());
-                    metrics.dedupUnavailable(sourceId, messageIds.size());
-                    return nCopies(messageIds.size(), Claim.UNCHECKED);
+                    LOG.warnf("dedup unavailable, publishing %d event(s) of source %s unchecked: %s", n, sourceId,
+                            e.toString());
+                    metrics.dedupUnavailable(sourceId, n);
+                    Claim[] unchecked = new Claim[n];
+                    Arrays.fill(unchecked, Claim.UNCHECKED);
+                    return new Claims(null, unchecked);
                 });
     }
 
-    /**
-     * Settles the claims of one request in one round trip: the acknowledged messageIds are remembered
-     * for the whole window, the ones Kafka gave up on are forgotten so a retry publishes them.
-     */
-    public void settle(String sourceId, List<String> acknowledged, List<String> failed) {
-        if (acknowledged.isEmpty() && failed.isEmpty()) {
-            return;
+    private static Claims claims(String claimId, int n, Response answer) {
+        Claim[] claims = new Claim[n];
+        Arrays.fill(claims, Claim.NEW);
+        for (int i = 0; i + 1 < answer.size(); i += 2) {
+            int position = answer.get(i).toInteger() - 1;
+            claims[position] = answer.get(i + 1).toInteger() == 1 ? Claim.DUPLICATE : Claim.IN_FLIGHT;
         }
-        Request eval = Request.cmd(Command.EVAL).arg(SETTLE).arg(acknowledged.size() + failed.size());
-        acknowledged.forEach(id -> eval.arg(key(sourceId, id)));
-        failed.forEach(id -> eval.arg(key(sourceId, id)));
-        eval.arg(config.dedup().window().toMillis()).arg(acknowledged.size());
-        // A lost confirm only shortens the mark to the pending TTL; a lost release delays a retry by it.
+        return new Claims(claimId, claims);
+    }
+
+    /**
+     * Settles a request's claims in one round trip once Kafka settled its records: the claim becomes
+     * final for the window when any record was acknowledged, the messageIds of records Kafka gave up
+     * on are forgotten (so a retry publishes them), and a claim with nothing acknowledged is deleted.
+     */
+    public void settle(String sourceId, Claims claims, List<String> failedMessageIds, boolean anyAcknowledged) {
+        if (claims.claimId == null) {
+            return; // unchecked: nothing was claimed
+        }
+        Request eval = Request.cmd(Command.EVAL).arg(SETTLE).arg(1 + failedMessageIds.size())
+                .arg(claimPrefix(sourceId) + claims.claimId);
+        String prefix = PREFIX + "{" + sourceId + "}:";
+        failedMessageIds.forEach(id -> eval.arg(prefix + id));
+        eval.arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0);
+        // A lost confirm leaves the claim to expire after the pending TTL, so a retry may publish again
+        // (absorbed downstream); a lost release delays a retry by that TTL.
         redis.getRedis().send(eval).subscribe().with(ok -> {
-        }, e -> LOG.warnf("dedup marks of %d event(s) of source %s not updated: %s",
-                acknowledged.size() + failed.size(), sourceId, e.toString()));
+        }, e -> LOG.warnf("dedup claim of source %s not settled: %s", sourceId, e.toString()));
     }
 
     /** The source in braces: all keys of one request share a cluster slot, as a multi-key script needs. */
-    private static String key(String sourceId, String messageId) {
-        return PREFIX + "{" + sourceId + "}:" + messageId;
-    }
-
-    private static List<Claim> nCopies(int n, Claim claim) {
-        List<Claim> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            list.add(claim);
-        }
-        return list;
+    static String claimPrefix(String sourceId) {
+        return CLAIM_PREFIX + "{" + sourceId + "}:";
     }
 }

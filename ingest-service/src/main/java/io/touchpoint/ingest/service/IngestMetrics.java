@@ -1,6 +1,9 @@
 package io.touchpoint.ingest.service;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +12,7 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.touchpoint.ingest.messaging.TouchpointProducer;
 
 /**
  * Ingest counters and timers. Tags are low-cardinality by construction: source ids come from config,
@@ -47,6 +51,9 @@ public class IngestMetrics {
     }
 
     private final MeterRegistry registry;
+    // Meters are looked up once per tag combination: a registry lookup per event showed in the profile.
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     @Inject
     public IngestMetrics(MeterRegistry registry) {
@@ -58,38 +65,55 @@ public class IngestMetrics {
     }
 
     public void event(String sourceId, String channel, String type, Outcome outcome) {
-        Counter.builder(EVENTS)
+        events(sourceId, channel, type, outcome, 1);
+    }
+
+    /** {@code count} events of one source, type and outcome. */
+    public void events(String sourceId, String channel, String type, Outcome outcome, int count) {
+        counters.computeIfAbsent(List.of(EVENTS, sourceId, channel, type, outcome.tag()), k -> Counter.builder(EVENTS)
                 .description("Events received by ingest, by source, channel, call type and outcome")
                 .tag("source", sourceId).tag("channel", channel).tag("type", type).tag("outcome", outcome.tag())
-                .register(registry).increment();
+                .register(registry)).increment(count);
     }
 
     public void rejected(String sourceId, String channel, String type, String reason) {
-        Counter.builder(REJECTED)
+        counters.computeIfAbsent(List.of(REJECTED, sourceId, channel, type, reason), k -> Counter.builder(REJECTED)
                 .description("Events refused by ingest, by source, channel, call type and reason")
                 .tag("source", sourceId).tag("channel", channel).tag("type", type).tag("reason", reason)
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     public void duplicate(String sourceId, String channel) {
-        Counter.builder(DUPLICATES)
+        counters.computeIfAbsent(List.of(DUPLICATES, sourceId, channel), k -> Counter.builder(DUPLICATES)
                 .description("Events acknowledged but not published again: their messageId was already published")
                 .tag("source", sourceId).tag("channel", channel)
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     public void dedupUnavailable(String sourceId, int events) {
-        Counter.builder(DEDUP_UNAVAILABLE)
+        counters.computeIfAbsent(List.of(DEDUP_UNAVAILABLE, sourceId), k -> Counter.builder(DEDUP_UNAVAILABLE)
                 .description("Events published without a dedup check because Redis did not answer in time")
                 .tag("source", sourceId)
-                .register(registry).increment(events);
+                .register(registry)).increment(events);
     }
 
     public void kafkaAck(String topic, boolean acked, long nanos) {
-        Timer.builder(KAFKA_ACK)
+        kafkaAckTimer(topic, acked).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records the acknowledgements of one topic, its two timers looked up once. */
+    public TouchpointProducer.AckListener kafkaAckTimer(String topic) {
+        Timer acked = kafkaAckTimer(topic, true);
+        Timer failed = kafkaAckTimer(topic, false);
+        return (ok, nanos) -> (ok ? acked : failed).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer kafkaAckTimer(String topic, boolean acked) {
+        String outcome = acked ? "acked" : "failed";
+        return timers.computeIfAbsent(List.of(KAFKA_ACK, topic, outcome), k -> Timer.builder(KAFKA_ACK)
                 .description("Time from handing a record to the Kafka producer until the broker acknowledged it")
-                .tag("topic", topic).tag("outcome", acked ? "acked" : "failed")
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .tag("topic", topic).tag("outcome", outcome)
+                .register(registry));
     }
 
     /**
@@ -102,10 +126,11 @@ public class IngestMetrics {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30) };
 
     public void request(String endpoint, int status, long nanos) {
-        Timer.builder(REQUEST)
+        String code = String.valueOf(status);
+        timers.computeIfAbsent(List.of(REQUEST, endpoint, code), k -> Timer.builder(REQUEST)
                 .description("Time to handle an ingest request, until the answer, by endpoint and status")
-                .tag("endpoint", endpoint).tag("status", String.valueOf(status))
+                .tag("endpoint", endpoint).tag("status", code)
                 .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

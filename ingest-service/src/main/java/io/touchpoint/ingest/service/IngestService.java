@@ -1,5 +1,6 @@
 package io.touchpoint.ingest.service;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,9 +23,11 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.config.SourceRegistry;
 import io.touchpoint.ingest.config.SourceRegistry.AuthenticatedSource;
+import io.touchpoint.ingest.messaging.TouchpointJson;
+import io.touchpoint.ingest.messaging.TouchpointProducer.Acks;
 import io.touchpoint.ingest.messaging.TouchpointPublisher;
 import io.touchpoint.ingest.repository.DedupWindow;
-import io.touchpoint.ingest.repository.DedupWindow.Claim;
+import io.touchpoint.ingest.repository.DedupWindow.Claims;
 import io.touchpoint.ingest.service.IngestMetrics.Outcome;
 
 /**
@@ -80,7 +82,7 @@ public class IngestService {
         Instant receivedAt = now();
         Received received = receive(type.wire(), call);
         AuthenticatedSource source = received.source();
-        Touchpoint touchpoint;
+        PreparedTouchpoint touchpoint;
         try {
             if (received.decodeFailure() != null) {
                 throw received.decodeFailure();
@@ -99,8 +101,7 @@ public class IngestService {
         Instant receivedAt = now();
         Received received = receive("batch", call);
         AuthenticatedSource source = received.source();
-        List<JsonNode> items;
-        int[] sizes;
+        Items items;
         try {
             if (received.decodeFailure() != null) {
                 throw received.decodeFailure();
@@ -109,104 +110,138 @@ public class IngestService {
                 throw new EventRejectedException(RejectionReason.TOO_LARGE, "the batch is " + received.body().length
                         + " bytes; a request may have at most " + config.maxRequestBytes() + " bytes");
             }
-            TouchpointNormaliser.ParsedBatch parsed = normaliser.parseBatchWithSizes(received.body());
-            items = normaliser.batchItems(parsed.body());
-            sizes = parsed.itemSizes();
+            items = scannedItems(received.body(), source, receivedAt, call.clientIp());
+            if (items == null) {
+                items = parsedItems(received.body(), source, receivedAt, call.clientIp());
+            }
         } catch (EventRejectedException rejection) {
             byte[] payload = received.body() != null ? received.body() : call.body();
             return recordRejection("batch", source, receivedAt, rejection, payload, null)
                     .chain(ignored -> Uni.createFrom().<BatchResult> failure(rejection));
         }
 
-        List<Touchpoint> accepted = new ArrayList<>(items.size());
-        List<BatchResult.ItemError> errors = new ArrayList<>();
-        List<RejectedTouchpoint> refusals = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            String itemType = item.path("type").asText("unknown");
-            try {
-                accepted.add(batchItem(item, sizes[i], source, receivedAt, call.clientIp()));
-            } catch (EventRejectedException rejection) {
-                errors.add(new BatchResult.ItemError(i, rejection.reason().code(), rejection.detail()));
-                refusals.add(rejectedRecord(CallType.fromWire(itemType).map(CallType::wire).orElse("unknown"), source,
-                        receivedAt, rejection, item.toString().getBytes(StandardCharsets.UTF_8), i));
-            }
-        }
+        List<PreparedTouchpoint> accepted = items.accepted;
+        List<BatchResult.ItemError> errors = items.errors;
         Uni<Void> published = publishAll(source, accepted);
-        Uni<Void> recorded = refusals.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(refusals.stream().map(publisher::publish).toList()).andFailFast().replaceWithVoid();
+        Uni<Void> recorded = items.refusals.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(items.refusals.stream().map(publisher::publish).toList()).andFailFast()
+                        .replaceWithVoid();
         // both must be durable before the answer: accepted items on touchpoints.v1, refused ones on the rejected topic
         return Uni.combine().all().unis(published, recorded).discardItems()
                 .replaceWith(() -> new BatchResult(true, accepted.size(), List.copyOf(errors)));
     }
 
-    private Touchpoint batchItem(JsonNode item, int size, AuthenticatedSource source, Instant receivedAt,
-            String clientIp) {
-        if (!(item instanceof ObjectNode object)) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "a batch item must be a JSON object");
+    /** The outcome of reading a batch's items: records to publish, and the refused items. */
+    private static final class Items {
+        final List<PreparedTouchpoint> accepted;
+        final List<BatchResult.ItemError> errors = new ArrayList<>();
+        final List<RejectedTouchpoint> refusals = new ArrayList<>();
+
+        Items(int size) {
+            accepted = new ArrayList<>(size);
         }
-        // the item as the client sent it, before the batch context was merged in
-        if (size > config.maxEventBytes()) {
-            throw new EventRejectedException(RejectionReason.TOO_LARGE, "the event is " + size
-                    + " bytes; a single event may have at most " + config.maxEventBytes() + " bytes");
-        }
-        if (TouchpointNormaliser.depth(object) > normaliser.maxNestingDepth()) {
-            throw new EventRejectedException(RejectionReason.TOO_DEEP,
-                    "the event is nested deeper than " + normaliser.maxNestingDepth() + " levels");
-        }
-        JsonNode typeNode = object.get("type");
-        Optional<CallType> type = typeNode != null && typeNode.isTextual() ? CallType.fromWire(typeNode.asText())
-                : Optional.empty();
-        if (type.isEmpty()) {
-            throw new EventRejectedException(RejectionReason.UNKNOWN_TYPE, "'type' must be one of track, identify, "
-                    + "page, screen, group, alias");
-        }
-        return normaliser.normalise(type.get(), normaliser.bind(object), source, receivedAt, clientIp);
     }
 
     /**
+     * The items of a batch read by {@link SegmentScanner} and written by {@link CanonicalRecordWriter}
+     * without a tree; an item the byte path leaves to the tree path is parsed on its own, with the
+     * batch defaults merged in, and handled as {@link #parsedItems} would. Null when the body is not
+     * one the scanner vouches for: {@link #parsedItems} then reads it (and explains what is wrong).
+     */
+    private Items scannedItems(byte[] body, AuthenticatedSource source, Instant receivedAt, String clientIp) {
+        SegmentScanner.Batch batch = SegmentScanner.scanBatch(body, normaliser.batchNestingLimit());
+        if (batch == null) {
+            return null;
+        }
+        CanonicalRecordWriter writer = new CanonicalRecordWriter(body, batch, source, receivedAt, clientIp,
+                config.maxEventBytes(), normaliser.maxNestingDepth(), normaliser.batchMapper());
+        int n = batch.items.size();
+        PreparedTouchpoint[] written = new PreparedTouchpoint[n];
+        JsonNode[] trees = new JsonNode[n];
+        for (int i = 0; i < n; i++) {
+            SegmentScanner.Event event = batch.items.get(i);
+            written[i] = writer.write(event, null);
+            if (written[i] == null) {
+                try {
+                    trees[i] = writer.tree(event);
+                } catch (IOException e) {
+                    // the scanner vouched for this JSON: should it ever disagree with Jackson, Jackson decides
+                    LOG.debugf("batch item %d not readable as a tree after scanning: %s", i, e.getMessage());
+                    return null;
+                }
+            }
+        }
+        Items items = new Items(n);
+        for (int i = 0; i < n; i++) {
+            if (written[i] != null) {
+                items.accepted.add(written[i]);
+            } else {
+                treeItem(items, i, trees[i], batch.items.get(i).size(), source, receivedAt, clientIp);
+            }
+        }
+        return items;
+    }
+
+    /** Every item of a batch read as a tree (what the byte path leaves to it, and bodies it does not vouch for). */
+    private Items parsedItems(byte[] body, AuthenticatedSource source, Instant receivedAt, String clientIp) {
+        TouchpointNormaliser.ParsedBatch parsed = normaliser.parseBatchWithSizes(body);
+        List<JsonNode> list = normaliser.batchItems(parsed.body());
+        Items items = new Items(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            treeItem(items, i, list.get(i), parsed.itemSizes()[i], source, receivedAt, clientIp);
+        }
+        return items;
+    }
+
+    private void treeItem(Items items, int index, JsonNode item, int size, AuthenticatedSource source,
+            Instant receivedAt, String clientIp) {
+        String itemType = item.path("type").asText("unknown");
+        try {
+            items.accepted.add(TouchpointJson.prepare(normaliser.batchItem(item, size, config.maxEventBytes(), source,
+                    receivedAt, clientIp)));
+        } catch (EventRejectedException rejection) {
+            items.errors.add(new BatchResult.ItemError(index, rejection.reason().code(), rejection.detail()));
+            items.refusals.add(rejectedRecord(CallType.fromWire(itemType).map(CallType::wire).orElse("unknown"),
+                    source, receivedAt, rejection, item.toString().getBytes(StandardCharsets.UTF_8), index));
+        }
+    }
+
+
+    /**
      * Publishes touchpoints of one source exactly once per messageId within the dedup window: claim
-     * in Redis, send, confirm the claim when Kafka acknowledged (release it when Kafka gave up), and
+     * in Redis, send, settle the claim when Kafka acknowledged (release it when Kafka gave up), and
      * answer when every new record is acknowledged.
      */
-    public Uni<Void> publishAll(AuthenticatedSource source, List<Touchpoint> touchpoints) {
+    public Uni<Void> publishAll(AuthenticatedSource source, List<PreparedTouchpoint> touchpoints) {
         if (touchpoints.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        String channel = source.channel().wire();
         // the same messageId twice in one request is one event
-        List<Touchpoint> distinct = new ArrayList<>(touchpoints.size());
-        Set<String> seen = new HashSet<>();
-        for (Touchpoint t : touchpoints) {
+        List<PreparedTouchpoint> distinct = new ArrayList<>(touchpoints.size());
+        List<String> messageIds = new ArrayList<>(touchpoints.size());
+        Set<String> seen = new HashSet<>(touchpoints.size() * 2);
+        for (PreparedTouchpoint t : touchpoints) {
             if (seen.add(t.messageId())) {
                 distinct.add(t);
+                messageIds.add(t.messageId());
             } else {
-                metrics.duplicate(source.id(), source.channel().wire());
+                metrics.duplicate(source.id(), channel);
             }
         }
-        return dedup.claim(source.id(), distinct.stream().map(Touchpoint::messageId).toList())
+        return dedup.claim(source.id(), messageIds)
                 .chain(claims -> {
-                    List<Touchpoint> toSend = new ArrayList<>();
-                    List<Boolean> claimed = new ArrayList<>();
+                    List<PreparedTouchpoint> toSend = new ArrayList<>(distinct.size());
                     boolean inFlight = false;
                     for (int i = 0; i < distinct.size(); i++) {
-                        Touchpoint t = distinct.get(i);
-                        Claim claim = claims.get(i);
-                        switch (claim) {
-                            case DUPLICATE -> metrics.duplicate(source.id(), source.channel().wire());
+                        switch (claims.get(i)) {
+                            case DUPLICATE -> metrics.duplicate(source.id(), channel);
                             case IN_FLIGHT -> inFlight = true;
-                            case NEW, UNCHECKED -> {
-                                toSend.add(t);
-                                claimed.add(claim == Claim.NEW);
-                            }
+                            case NEW, UNCHECKED -> toSend.add(distinct.get(i));
                         }
                     }
-                    List<CompletableFuture<Void>> futures = toSend.isEmpty() ? List.of() : publisher.sendNow(toSend);
-                    List<Sent> sent = new ArrayList<>(toSend.size());
-                    for (int i = 0; i < toSend.size(); i++) {
-                        sent.add(new Sent(toSend.get(i).messageId(), claimed.get(i), futures.get(i)));
-                    }
-                    settleWhenDone(source, sent);
-                    List<CompletableFuture<Void>> acks = sent.stream().map(Sent::ack).toList();
+                    Acks acks = publisher.sendNow(toSend);
+                    settleWhenDone(source, claims, toSend, acks);
                     boolean waitForEarlier = inFlight;
                     // counted as the client is told: accepted with the 200, unavailable with the 503
                     return publisher.awaitAcks(acks).invoke(() -> {
@@ -214,38 +249,47 @@ public class IngestService {
                             throw new PublishUnavailableException("an earlier request with the same messageId is "
                                     + "still waiting for Kafka's acknowledgement", null);
                         }
-                    }).onItemOrFailure().invoke((ok, failure) -> distinct.forEach(t -> metrics.event(source.id(),
-                            source.channel().wire(), t.type().wire(),
-                            failure == null ? Outcome.ACCEPTED : Outcome.UNAVAILABLE)));
+                    }).onItemOrFailure().invoke((ok, failure) -> countEvents(source, distinct,
+                            failure == null ? Outcome.ACCEPTED : Outcome.UNAVAILABLE));
                 });
+    }
+
+    /** The webhook path's touchpoints, built as trees. */
+    public Uni<Void> publishTouchpoints(AuthenticatedSource source, List<Touchpoint> touchpoints) {
+        return publishAll(source, touchpoints.stream().map(TouchpointJson::prepare).toList());
+    }
+
+    private void countEvents(AuthenticatedSource source, List<PreparedTouchpoint> touchpoints, Outcome outcome) {
+        int[] perType = new int[CallType.values().length];
+        for (PreparedTouchpoint t : touchpoints) {
+            perType[t.type().ordinal()]++;
+        }
+        for (CallType type : CallType.values()) {
+            if (perType[type.ordinal()] > 0) {
+                metrics.events(source.id(), source.channel().wire(), type.wire(), outcome, perType[type.ordinal()]);
+            }
+        }
     }
 
     /**
      * Once Kafka settled every record of the request (acknowledged, or given up after
-     * delivery.timeout.ms — possibly long after the request was answered 503), confirms or releases
-     * their dedup claims in one Redis round trip.
+     * delivery.timeout.ms — possibly long after the request was answered 503), settles its dedup
+     * claim in one Redis round trip.
      */
-    private void settleWhenDone(AuthenticatedSource source, List<Sent> sent) {
-        CompletableFuture.allOf(sent.stream().map(Sent::ack).toArray(CompletableFuture[]::new))
-                .whenComplete((ignored, anyFailure) -> {
-                    List<String> acknowledged = new ArrayList<>();
-                    List<String> failed = new ArrayList<>();
-                    for (Sent s : sent) {
-                        boolean ok = !s.ack().isCompletedExceptionally();
-                        if (!ok) {
-                            LOG.warnf("touchpoint %s from source %s was not acknowledged by Kafka", s.messageId(),
-                                    source.id());
-                        }
-                        if (s.claimed()) {
-                            (ok ? acknowledged : failed).add(s.messageId());
-                        }
-                    }
-                    dedup.settle(source.id(), acknowledged, failed);
-                });
-    }
-
-    /** A record handed to the producer; {@code claimed} when its dedup claim is ours to settle. */
-    private record Sent(String messageId, boolean claimed, CompletableFuture<Void> ack) {
+    private void settleWhenDone(AuthenticatedSource source, Claims claims, List<PreparedTouchpoint> sent, Acks acks) {
+        acks.settled().whenComplete((settled, ignored) -> {
+            List<String> failed = new ArrayList<>(0);
+            for (int i = 0; i < sent.size(); i++) {
+                if (acks.failed(i)) {
+                    LOG.warnf("touchpoint %s from source %s was not acknowledged by Kafka", sent.get(i).messageId(),
+                            source.id());
+                    failed.add(sent.get(i).messageId());
+                }
+            }
+            if (!sent.isEmpty()) {
+                dedup.settle(source.id(), claims, failed, acks.anyAcknowledged());
+            }
+        });
     }
 
     /** The source, the rate limit and the decoded body of a request; decoding failures are kept for the caller. */
@@ -293,15 +337,23 @@ public class IngestService {
         return source.get();
     }
 
-    private Touchpoint toTouchpoint(CallType type, byte[] body, AuthenticatedSource source, Instant receivedAt,
-            String clientIp) {
+    private PreparedTouchpoint toTouchpoint(CallType type, byte[] body, AuthenticatedSource source,
+            Instant receivedAt, String clientIp) {
         if (body.length > config.maxEventBytes()) {
             throw new EventRejectedException(RejectionReason.TOO_LARGE, "the event is " + body.length
                     + " bytes; a single event may have at most " + config.maxEventBytes() + " bytes");
         }
+        SegmentScanner.Event scanned = SegmentScanner.scanEvent(body, normaliser.maxNestingDepth());
+        if (scanned != null) {
+            PreparedTouchpoint record = new CanonicalRecordWriter(body, null, source, receivedAt, clientIp,
+                    config.maxEventBytes(), normaliser.maxNestingDepth(), normaliser.mapper()).write(scanned, type);
+            if (record != null) {
+                return record;
+            }
+        }
         ObjectNode json = normaliser.parse(body);
         SegmentCall call = normaliser.bind(json);
-        return normaliser.normalise(type, call, source, receivedAt, clientIp);
+        return TouchpointJson.prepare(normaliser.normalise(type, call, source, receivedAt, clientIp));
     }
 
     /** Records a refusal on touchpoints.rejected.v1; completes when Kafka acknowledged it. */

@@ -46,7 +46,7 @@ public final class TouchpointNormaliser {
     public TouchpointNormaliser(int maxNestingDepth) {
         this.maxNestingDepth = maxNestingDepth;
         this.mapper = mapper(maxNestingDepth);
-        this.batchMapper = mapper(2 * maxNestingDepth + 2);
+        this.batchMapper = mapper(batchNestingLimit());
         this.batchValueReader = batchMapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
@@ -64,6 +64,16 @@ public final class TouchpointNormaliser {
 
     public int maxNestingDepth() {
         return maxNestingDepth;
+    }
+
+    /** The mapper of batch bodies: room for items nested deeper than allowed, so each is refused by index. */
+    ObjectMapper batchMapper() {
+        return batchMapper;
+    }
+
+    /** The deepest nesting the tree reader of batch bodies allows (the scanner uses the same). */
+    int batchNestingLimit() {
+        return 2 * maxNestingDepth + 2;
     }
 
     /** The mapper that writes records: nulls kept, property order as declared. */
@@ -262,18 +272,54 @@ public final class TouchpointNormaliser {
         }
 
         ObjectNode context = call.context() == null ? mapper.createObjectNode() : call.context().deepCopy();
-        JsonNode ip = context.get("ip");
-        if ((ip == null || ip.isNull() || ip.asText().isBlank()) && clientIp != null) {
-            context.put("ip", clientIp);
-        }
-        if (source.anonymiseIp() && context.hasNonNull("ip")) {
-            context.put("ip", ClientAddress.anonymise(context.get("ip").asText()));
-        }
+        withClientIp(context, clientIp, source.anonymiseIp());
 
         return new Touchpoint(Touchpoint.SCHEMA_VERSION, messageId, type, event, source.channel(), source.id(),
                 userId, anonymousId, previousId, groupId, call.traits(), call.properties(), context,
                 call.integrations(), EventTime.format(original), EventTime.format(sentAt),
                 EventTime.format(receivedAt), EventTime.format(corrected));
+    }
+
+    /**
+     * {@code context.ip}: the client's own when it sent a non-blank one, else the request's address;
+     * anonymised when the source asks for it.
+     */
+    static void withClientIp(ObjectNode context, String clientIp, boolean anonymise) {
+        JsonNode ip = context.get("ip");
+        if ((ip == null || ip.isNull() || ip.asText().isBlank()) && clientIp != null) {
+            context.put("ip", clientIp);
+        }
+        if (anonymise && context.hasNonNull("ip")) {
+            context.put("ip", ClientAddress.anonymise(context.get("ip").asText()));
+        }
+    }
+
+    /**
+     * One item of a batch (its batch defaults merged in) as a touchpoint; {@code size} is the item's
+     * size as the client sent it, before the merge.
+     */
+    public Touchpoint batchItem(JsonNode item, int size, int maxEventBytes, AuthenticatedSource source,
+            Instant receivedAt, String clientIp) {
+        if (!(item instanceof ObjectNode object)) {
+            throw new EventRejectedException(RejectionReason.INVALID_JSON, "a batch item must be a JSON object");
+        }
+        // the item as the client sent it, before the batch context was merged in
+        if (size > maxEventBytes) {
+            throw new EventRejectedException(RejectionReason.TOO_LARGE, "the event is " + size
+                    + " bytes; a single event may have at most " + maxEventBytes + " bytes");
+        }
+        if (depth(object) > maxNestingDepth) {
+            throw new EventRejectedException(RejectionReason.TOO_DEEP,
+                    "the event is nested deeper than " + maxNestingDepth + " levels");
+        }
+        JsonNode typeNode = object.get("type");
+        Optional<CallType> type = typeNode != null && typeNode.isTextual() ? CallType.fromWire(typeNode.asText())
+                : Optional.empty();
+        if (type.isEmpty()) {
+            throw new EventRejectedException(RejectionReason.UNKNOWN_TYPE, "'type' must be one of track, identify, "
+                    + "page, screen, group, alias");
+        }
+        return normalise(type.get(), bind(object), source, receivedAt, clientIp);
     }
 
     /**
@@ -293,15 +339,20 @@ public final class TouchpointNormaliser {
         List<JsonNode> items = new ArrayList<>(batch.size());
         for (JsonNode item : batch) {
             if (item instanceof ObjectNode object) {
-                mergeInto(object, "context", context);
-                mergeInto(object, "integrations", integrations);
-                if (sentAt != null && !sentAt.isNull() && !object.hasNonNull("sentAt")) {
-                    object.set("sentAt", sentAt);
-                }
+                mergeBatchDefaults(object, context, integrations, sentAt);
             }
             items.add(item);
         }
         return items;
+    }
+
+    /** Merges a batch's {@code context}, {@code integrations} and {@code sentAt} into one item (the item's own values win). */
+    static void mergeBatchDefaults(ObjectNode item, JsonNode context, JsonNode integrations, JsonNode sentAt) {
+        mergeInto(item, "context", context);
+        mergeInto(item, "integrations", integrations);
+        if (sentAt != null && !sentAt.isNull() && !item.hasNonNull("sentAt")) {
+            item.set("sentAt", sentAt);
+        }
     }
 
     /** Deepest nesting of a JSON tree (an object or array counts one level), as Jackson counts it. */

@@ -84,6 +84,6 @@ public class WebhookService {
             return ingest.recordRejection(TYPE_TAG, hook.source(), receivedAt, rejection, body, null)
                     .onItem().failWith(ignored -> rejection);
         }
-        return ingest.publishAll(hook.source(), List.of(touchpoint));
+        return ingest.publishTouchpoints(hook.source(), List.of(touchpoint));
     }
 }

@@ -1,0 +1,9 @@
+package io.touchpoint.ingest.service;
+
+/**
+ * A canonical touchpoint ready for Kafka: its messageId (the dedup key), its call type (for the
+ * metrics), the record key (userId else anonymousId) and the record value as written to
+ * {@code touchpoints.v1}.
+ */
+public record PreparedTouchpoint(String messageId, CallType type, String key, byte[] value) {
+}
