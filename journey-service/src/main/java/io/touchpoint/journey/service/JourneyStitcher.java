@@ -138,26 +138,34 @@ public class JourneyStitcher {
         private final List<TouchpointStore.CustomerStage> stageDeletes = new ArrayList<>();
         private final List<Transition> transitions = new ArrayList<>();
 
+        /** Per record: the identifiers it may link or be suppressed by. */
+        private final List<List<Identifier>> lookups;
+
         Batch(Mutiny.Session s, List<TouchpointEvent> events) {
             this.s = s;
             this.events = events;
             this.outcomes = new Outcome[events.size()];
+            this.lookups = events.stream().map(identity::lookups).toList();
         }
 
         Uni<List<Outcome>> run() {
             SortedSet<Integer> buckets = new TreeSet<>();
             for (int i = 0; i < events.size(); i++) {
-                List<Identifier> lookups = identity.lookups(events.get(i));
-                if (lookups.isEmpty()) {
+                if (lookups.get(i).isEmpty()) {
                     outcomes[i] = Outcome.INVALID;
                 } else {
-                    lookups.forEach(id -> buckets.add(identity.bucket(id)));
+                    lookups.get(i).forEach(id -> buckets.add(identity.bucket(id)));
                 }
             }
             // erasure takes the same locks, so it is wholly before or wholly after this batch; and
             // everything below is read after the locks, so it sees other batches' committed work
             return identities.lockBuckets(s, buckets).invoke(() -> mark("lock"))
-                    .chain(() -> identities.known(s, messageIds(), digests(), lookups())).invoke(() -> mark("known"))
+                    .chain(() -> {
+                        Set<Identifier> ids = allLookups();
+                        Set<String> digests = new LinkedHashSet<>();
+                        ids.forEach(id -> digests.add(Suppression.digest(id)));
+                        return identities.known(s, messageIds(), digests, ids);
+                    }).invoke(() -> mark("known"))
                     .map(this::classify)
                     .chain(owners -> {
                         Set<UUID> known = new TreeSet<>(owners.values());
@@ -199,20 +207,14 @@ public class JourneyStitcher {
             return ids;
         }
 
-        private Set<Identifier> lookups() {
+        private Set<Identifier> allLookups() {
             Set<Identifier> ids = new LinkedHashSet<>();
             for (int i = 0; i < events.size(); i++) {
                 if (outcomes[i] == null) {
-                    ids.addAll(identity.lookups(events.get(i)));
+                    ids.addAll(lookups.get(i));
                 }
             }
             return ids;
-        }
-
-        private Set<String> digests() {
-            Set<String> digests = new LinkedHashSet<>();
-            lookups().forEach(id -> digests.add(Suppression.digest(id)));
-            return digests;
         }
 
         /** Duplicates (stored, or twice in the batch), suppressed records, and the rest: the owners of its identifiers. */
@@ -225,7 +227,7 @@ public class JourneyStitcher {
                 TouchpointEvent e = events.get(i);
                 if (known.storedMessageIds().contains(e.messageId()) || !seen.add(e.messageId())) {
                     outcomes[i] = Outcome.DUPLICATE;
-                } else if (!known.suppressedDigests().isEmpty() && identity.lookups(e).stream()
+                } else if (!known.suppressedDigests().isEmpty() && lookups.get(i).stream()
                         .anyMatch(id -> known.suppressedDigests().contains(Suppression.digest(id)))) {
                     outcomes[i] = Outcome.SUPPRESSED;
                 } else {
