@@ -68,8 +68,9 @@ public class OutboxStore {
     }
 
     public Uni<Void> markSent(Mutiny.Session s, List<Long> ids) {
-        return s.createNativeQuery("update outbox set sent_at = now() where id in (:ids)")
-                .setParameter("ids", ids)
+        return s.createNativeQuery("update outbox set sent_at = now() where id in (select cast(e.v as bigint)"
+                        + " from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)) as e(v))")
+                .setParameter("ids", JsonRows.texts(ids))
                 .executeUpdate()
                 .replaceWithVoid();
     }
