@@ -118,6 +118,7 @@ public class JourneyBench {
         env.put("TOUCHPOINT_DB_USER", "postgres");
         // a throw-away token for this run only: prod refuses to start without one
         env.put("TOUCHPOINT_API_TOKEN", "bench-" + UUID.randomUUID());
+        env.put("TOUCHPOINT_SUPPRESSION_KEY", "bench-" + UUID.randomUUID());
         env.put("QUARKUS_HTTP_PORT", String.valueOf(StackProcess.freePort()));
         pb.redirectErrorStream(true).redirectOutput(logFile(run));
         return pb.start();

@@ -75,11 +75,13 @@ class ErasureAndExportTest {
         given().auth().oauth2(TOKEN).delete("/customers/{id}", id).then().statusCode(404);
         assertEquals(0, count("select count(*) from touchpoint where customer_id = '" + id + "'"));
         assertEquals(0, count("select count(*) from stage_history where customer_id = '" + id + "'"));
-        // the suppression list holds digests, never the values
+        // the suppression list holds keyed digests, never the values, nor plain hashes anyone could recompute
         assertEquals(0, count("select count(*) from suppression where digest like '%" + n + "%'"));
         assertEquals(3, count("select count(*) from suppression where digest in ('"
-                + String.join("','", digest("email:" + email), digest("user_id:user-" + n), digest("anonymous_id:anon-" + n))
+                + String.join("','", hmac("email:" + email), hmac("user_id:user-" + n), hmac("anonymous_id:anon-" + n))
                 + "')"));
+        assertEquals(0, count("select count(*) from suppression where digest in ('"
+                + String.join("','", sha256("email:" + email), sha256("user_id:user-" + n)) + "')"));
 
         List<ConsumerRecord<String, String>> t = readUntil("journey.transitions.v1",
                 r -> id.equals(r.key()) && r.value().contains("customer_erased"), l -> !l.isEmpty());
@@ -229,7 +231,19 @@ class ErasureAndExportTest {
         }
     }
 
-    private static String digest(String key) {
+    /** HMAC-SHA256 under the test profile's suppression key (touchpoint.identity.suppression-key). */
+    private static String hmac(String key) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec("dev-suppression-key".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String key) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

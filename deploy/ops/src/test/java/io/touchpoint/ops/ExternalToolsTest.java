@@ -25,7 +25,7 @@ class ExternalToolsTest {
 
     /** Placeholders for the variables docker-compose.yml requires; validation only, never used anywhere. */
     private static final Map<String, String> COMPOSE_ENV = Map.of("POSTGRES_PASSWORD", "placeholder",
-            "TOUCHPOINT_API_TOKEN", "placeholder", "TOUCHPOINT_WEB_WRITE_KEY", "placeholder",
+            "TOUCHPOINT_API_TOKEN", "placeholder", "TOUCHPOINT_SUPPRESSION_KEY", "placeholder", "TOUCHPOINT_WEB_WRITE_KEY", "placeholder",
             "GRAFANA_ADMIN_PASSWORD", "placeholder");
 
     record Result(int exit, String output) {

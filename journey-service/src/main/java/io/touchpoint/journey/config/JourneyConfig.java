@@ -65,6 +65,13 @@ public interface JourneyConfig {
          */
         @WithDefault("65536")
         int lockBuckets();
+
+        /**
+         * Secret key of the suppression list's HMAC digests ({@code TOUCHPOINT_SUPPRESSION_KEY}). Only the dev
+         * and test profiles have a value; prod refuses to start without a real one. Keep it: another key
+         * no longer recognises the identifiers erased before.
+         */
+        Optional<String> suppressionKey();
     }
 
     interface StageModelSettings {

@@ -54,6 +54,9 @@ public class CustomerErasure {
     @Inject
     JourneyMetrics metrics;
 
+    @Inject
+    Suppression suppression;
+
     public Uni<Result> erase(UUID id) {
         Instant now = Instant.now();
         return sessions.withTransaction((s, tx) -> live(s, id)
@@ -78,9 +81,9 @@ public class CustomerErasure {
                 });
     }
 
-    private static List<String> digests(List<Identifier> ids) {
+    private List<String> digests(List<Identifier> ids) {
         Set<String> out = new LinkedHashSet<>();
-        ids.forEach(i -> out.add(Suppression.digest(i)));
+        ids.forEach(i -> out.add(suppression.digest(i)));
         return List.copyOf(out);
     }
 

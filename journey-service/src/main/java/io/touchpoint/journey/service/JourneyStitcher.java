@@ -76,6 +76,9 @@ public class JourneyStitcher {
     @Inject
     JourneyMetrics metrics;
 
+    @Inject
+    Suppression suppression;
+
     public Uni<Outcome> record(TouchpointEvent event) {
         return recordAll(List.of(event)).map(outcomes -> outcomes.get(0));
     }
@@ -163,7 +166,7 @@ public class JourneyStitcher {
                     .chain(() -> {
                         Set<Identifier> ids = allLookups();
                         Set<String> digests = new LinkedHashSet<>();
-                        ids.forEach(id -> digests.add(Suppression.digest(id)));
+                        ids.forEach(id -> digests.add(suppression.digest(id)));
                         return identities.known(s, messageIds(), digests, ids);
                     }).invoke(() -> mark("known"))
                     .map(this::classify)
@@ -228,7 +231,7 @@ public class JourneyStitcher {
                 if (known.storedMessageIds().contains(e.messageId()) || !seen.add(e.messageId())) {
                     outcomes[i] = Outcome.DUPLICATE;
                 } else if (!known.suppressedDigests().isEmpty() && lookups.get(i).stream()
-                        .anyMatch(id -> known.suppressedDigests().contains(Suppression.digest(id)))) {
+                        .anyMatch(id -> known.suppressedDigests().contains(suppression.digest(id)))) {
                     outcomes[i] = Outcome.SUPPRESSED;
                 } else {
                     live.add(i);

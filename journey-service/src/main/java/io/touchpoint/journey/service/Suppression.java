@@ -1,25 +1,74 @@
 package io.touchpoint.journey.service;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import io.touchpoint.journey.config.JourneyConfig;
 
 /**
- * How an erased identifier is remembered: SHA-256 of {@code type:value}, hex. The suppression list
- * can then say "seen before" without holding the email address or phone number itself.
+ * How an erased identifier is remembered: HMAC-SHA256 of {@code type:value} under a secret key,
+ * hex. The suppression list can then say "seen before" without holding the email address or phone
+ * number itself, and without the key a copy of the list cannot be reversed by hashing every phone
+ * number (a plain hash of a low-entropy value could be).
  */
-public final class Suppression {
+@ApplicationScoped
+public class Suppression {
 
-    private Suppression() {
+    static final String DEV_KEY = "dev-suppression-key";
+    static final int MIN_LENGTH = 16;
+
+    private final SecretKeySpec key;
+
+    @Inject
+    public Suppression(JourneyConfig config) {
+        this(config.identity().suppressionKey().orElse(DEV_KEY));
     }
 
-    public static String digest(Identifier id) {
+    public Suppression(String key) {
+        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    /**
+     * Outside the dev and test profiles the service refuses to run without a key, with the published
+     * dev key, or with a short one. Changing the key later makes the existing list unreadable: erased
+     * identifiers would no longer be suppressed.
+     */
+    void checkOnStart(@Observes StartupEvent ev, JourneyConfig config) {
+        List<String> profiles = ConfigUtils.getProfiles();
+        if (profiles.contains("dev") || profiles.contains("test")) {
+            return;
+        }
+        String k = config.identity().suppressionKey().orElse("");
+        if (k.isBlank()) {
+            throw new IllegalStateException("TOUCHPOINT_SUPPRESSION_KEY (touchpoint.identity.suppression-key) is not set;"
+                    + " erasure needs a secret key for the suppression list");
+        }
+        if (DEV_KEY.equals(k)) {
+            throw new IllegalStateException("TOUCHPOINT_SUPPRESSION_KEY is the public dev key; set a secret one for prod");
+        }
+        if (k.length() < MIN_LENGTH) {
+            throw new IllegalStateException("TOUCHPOINT_SUPPRESSION_KEY is shorter than " + MIN_LENGTH + " characters");
+        }
+    }
+
+    public String digest(Identifier id) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(id.key().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(id.key().getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 }

@@ -192,6 +192,10 @@ class IdentityBatchTest {
                     public int lockBuckets() {
                         return 256;
                     }
+
+                    public Optional<String> suppressionKey() {
+                        return Optional.empty();
+                    }
                 };
             }
 
