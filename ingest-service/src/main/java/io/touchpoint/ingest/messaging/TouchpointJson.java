@@ -28,7 +28,7 @@ public final class TouchpointJson {
 
     /** A touchpoint built as a tree (webhooks, and calls the byte path left to the tree path), ready to send. */
     public static PreparedTouchpoint prepare(Touchpoint t) {
-        return new PreparedTouchpoint(t.messageId(), t.type(), t.customerKey(), write(t));
+        return new PreparedTouchpoint(t.messageId(), false, t.type(), t.customerKey(), write(t));
     }
 
     static byte[] write(Touchpoint t) {

@@ -2,7 +2,6 @@ package io.touchpoint.ingest.rest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 import io.vertx.core.http.HttpServerRequest;
@@ -19,7 +18,7 @@ final class RequestCredentials {
      * key, which authenticates nobody.
      */
     static Optional<String> basicWriteKey(String authorization) {
-        if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith("basic ")) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "basic ", 0, 6)) {
             return Optional.empty();
         }
         try {

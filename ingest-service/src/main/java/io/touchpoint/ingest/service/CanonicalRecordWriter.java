@@ -103,7 +103,7 @@ final class CanonicalRecordWriter {
     // the batch-level defaults as trees, read only when an item needs a merge
     private ObjectNode batchContext;
     private ObjectNode batchIntegrations;
-    private String batchSentAt;
+    private Instant batchSentAt;
 
     /**
      * @param batch the scanned batch the events belong to (its context, integrations and sentAt
@@ -122,7 +122,7 @@ final class CanonicalRecordWriter {
         this.mapper = mapper;
         this.sourceFields = SOURCE_FIELDS.computeIfAbsent(source, s -> utf8(",\"channel\":"
                 + quote(s.channel().wire()) + ",\"sourceId\":" + quote(s.id())));
-        this.receivedAtValue = ascii("\"" + EventTime.format(receivedAt) + "\"");
+        this.receivedAtValue = EventTime.formatQuoted(receivedAt.getEpochSecond(), receivedAt.getNano() / 1_000_000);
     }
 
     /**
@@ -220,7 +220,7 @@ final class CanonicalRecordWriter {
         String messageId = blankToNull(e.field(MESSAGE_ID));
         boolean generated = messageId == null;
         if (generated) {
-            messageId = UUID.randomUUID().toString();
+            messageId = generatedMessageId();
         } else if (messageId.length() > TouchpointNormaliser.MAX_MESSAGE_ID_LENGTH) {
             return null;
         }
@@ -229,8 +229,8 @@ final class CanonicalRecordWriter {
             timestamp = e.field(ORIGINAL_TIMESTAMP);
         }
         Instant original = timestamp.kind == STRING ? EventTime.parse(text(timestamp)) : null;
-        Instant sent = sentAt.kind == STRING ? EventTime.parse(sentAt == batch().sentAt ? batchSentAt() : text(sentAt))
-                : null;
+        Instant sent = sentAt.kind != STRING ? null : sentAt == batch().sentAt ? batchSentAt()
+                : EventTime.parse(text(sentAt));
         Instant corrected = EventTime.corrected(receivedAt, original, sent);
         EventTime.requireInRange(corrected);
 
@@ -264,15 +264,15 @@ final class CanonicalRecordWriter {
         raw(INTEGRATIONS_FIELD);
         object(integrations);
         raw(ORIGINAL_TIMESTAMP_FIELD);
-        instant(original);
+        instant(original, ORIGINAL);
         raw(SENT_AT_FIELD);
-        instant(sent);
+        instant(sent, SENT);
         raw(RECEIVED_AT_FIELD);
         raw(receivedAtValue);
         raw(TIMESTAMP_FIELD);
-        instant(corrected);
+        instant(corrected, CORRECTED);
         out(b('}'));
-        return new PreparedTouchpoint(messageId, type, userId != null ? userId : anonymousId,
+        return new PreparedTouchpoint(messageId, generated, type, userId != null ? userId : anonymousId,
                 Arrays.copyOf(out, length));
     }
 
@@ -301,9 +301,10 @@ final class CanonicalRecordWriter {
 
     private static final Batch NO_BATCH = new Batch();
 
-    private String batchSentAt() {
+    /** The batch-level sentAt, parsed once per request. */
+    private Instant batchSentAt() {
         if (batchSentAt == null) {
-            batchSentAt = text(batch.sentAt);
+            batchSentAt = EventTime.parse(text(batch.sentAt));
         }
         return batchSentAt;
     }
@@ -323,7 +324,7 @@ final class CanonicalRecordWriter {
             } else {
                 out(b('{'));
                 raw(IP_MEMBER);
-                quoted(clientIp);
+                raw(clientIpValue());
                 out(b('}'));
             }
             return true;
@@ -342,14 +343,32 @@ final class CanonicalRecordWriter {
         if (context.members == 0) {
             out(b('{'));
         } else {
-            compact(context.start, context.end - 1); // without its closing brace
+            // without its closing brace
+            if ((context.flags & SPACED) != 0) {
+                compact(context.start, context.end - 1);
+            } else {
+                raw(body, context.start, context.end - 1);
+            }
             out(b(','));
         }
         raw(IP_MEMBER);
-        quoted(clientIp);
+        raw(clientIpValue());
         out(b('}'));
         return true;
     }
+
+    /** The client address as a JSON string, written once per request. */
+    private byte[] clientIpValue() {
+        if (clientIpValue == null) {
+            int mark = length;
+            quoted(clientIp);
+            clientIpValue = Arrays.copyOfRange(out, mark, length);
+            length = mark;
+        }
+        return clientIpValue;
+    }
+
+    private byte[] clientIpValue;
 
     /** The item as a tree with the batch-level defaults merged in: what the tree path reads. */
     JsonNode tree(Event e) throws IOException {
@@ -411,19 +430,48 @@ final class CanonicalRecordWriter {
         }
     }
 
-    private void instant(Instant instant) {
+    /** The roles of the timestamps of a record: each remembers its last value (batch events often share them). */
+    private static final int ORIGINAL = 0;
+    private static final int SENT = 1;
+    private static final int CORRECTED = 2;
+    private final long[] lastSecond = { Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE };
+    private final int[] lastMillis = new int[3];
+    private final byte[][] lastInstant = new byte[3][];
+
+    /** An instant as {@link EventTime#format} writes it, straight into the record. */
+    private void instant(Instant instant, int role) {
         if (instant == null) {
             raw(NULL_VALUE);
-        } else {
-            out(b('"'));
-            String s = EventTime.format(instant);
-            ensure(s.length());
-            for (int i = 0; i < s.length(); i++) {
-                out[length++] = (byte) s.charAt(i);
-            }
-            out(b('"'));
+            return;
         }
+        long second = instant.getEpochSecond();
+        int millis = instant.getNano() / 1_000_000;
+        if (second != lastSecond[role] || millis != lastMillis[role]) {
+            lastSecond[role] = second;
+            lastMillis[role] = millis;
+            lastInstant[role] = EventTime.formatQuoted(second, millis);
+        }
+        raw(lastInstant[role]);
     }
+
+    /**
+     * A new random messageId for an event that has none: a version-4 UUID. One random draw per
+     * request, numbered per event (the number is XORed into the low bits): SecureRandom per event was
+     * a visible cost, and ids stay unique (122 random bits per request).
+     */
+    private String generatedMessageId() {
+        if (generatedIds < 0) {
+            UUID base = UUID.randomUUID();
+            idHigh = base.getMostSignificantBits();
+            idLow = base.getLeastSignificantBits();
+            generatedIds = 0;
+        }
+        return new UUID(idHigh, idLow ^ generatedIds++).toString();
+    }
+
+    private long idHigh;
+    private long idLow;
+    private int generatedIds = -1;
 
     /** Copies JSON from the body without the whitespace between tokens (strings are kept whole). */
     private void compact(int from, int to) {

@@ -148,6 +148,54 @@ public final class EventTime {
         return pad(b, instant.getNano() / 1_000_000, 3).append('Z').toString();
     }
 
+    /**
+     * {@code "2026-11-23T10:00:00.000Z"} (with the quotes) as JSON bytes, for an instant given as
+     * epoch seconds and milliseconds; the same text as {@link #format}, without a formatter or a
+     * String (civil date from days, H. Hinnant's algorithm).
+     */
+    static byte[] formatQuoted(long epochSecond, int millis) {
+        long days = Math.floorDiv(epochSecond, 86_400);
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400);
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return ("\"" + format(Instant.ofEpochSecond(epochSecond, millis * 1_000_000L)) + "\"")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        byte[] b = new byte[26];
+        b[0] = '"';
+        digits(b, 1, (int) year, 4);
+        b[5] = '-';
+        digits(b, 6, month, 2);
+        b[8] = '-';
+        digits(b, 9, day, 2);
+        b[11] = 'T';
+        digits(b, 12, secondOfDay / 3600, 2);
+        b[14] = ':';
+        digits(b, 15, secondOfDay / 60 % 60, 2);
+        b[17] = ':';
+        digits(b, 18, secondOfDay % 60, 2);
+        b[20] = '.';
+        digits(b, 21, millis, 3);
+        b[24] = 'Z';
+        b[25] = '"';
+        return b;
+    }
+
+    private static void digits(byte[] b, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     private static StringBuilder pad(StringBuilder b, int value, int width) {
         String digits = Integer.toString(value);
         for (int i = digits.length(); i < width; i++) {

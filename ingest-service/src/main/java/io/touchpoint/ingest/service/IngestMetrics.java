@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.touchpoint.ingest.messaging.TouchpointProducer;
 
 /**
@@ -113,7 +114,19 @@ public class IngestMetrics {
         return timers.computeIfAbsent(List.of(KAFKA_ACK, topic, outcome), k -> Timer.builder(KAFKA_ACK)
                 .description("Time from handing a record to the Kafka producer until the broker acknowledged it")
                 .tag("topic", topic).tag("outcome", outcome)
-                .register(registry));
+                .register(perRecordRegistry()));
+    }
+
+    /**
+     * Where a meter recorded once per Kafka record is registered: the single registry behind the
+     * composite one (Prometheus here) when there is exactly one, since recording through the
+     * composite walked its table of child registries on every record (5% of ingest's CPU under load).
+     */
+    private MeterRegistry perRecordRegistry() {
+        if (registry instanceof CompositeMeterRegistry composite && composite.getRegistries().size() == 1) {
+            return composite.getRegistries().iterator().next();
+        }
+        return registry;
     }
 
     /**

@@ -220,9 +220,10 @@ public class IngestService {
         // the same messageId twice in one request is one event
         List<PreparedTouchpoint> distinct = new ArrayList<>(touchpoints.size());
         List<String> messageIds = new ArrayList<>(touchpoints.size());
-        Set<String> seen = new HashSet<>(touchpoints.size() * 2);
+        Set<String> seen = new HashSet<>();
         for (PreparedTouchpoint t : touchpoints) {
-            if (seen.add(t.messageId())) {
+            // an id ingest generated is new by construction: only the clients' ids can repeat
+            if (t.generatedId() || seen.add(t.messageId())) {
                 distinct.add(t);
                 messageIds.add(t.messageId());
             } else {

@@ -731,13 +731,33 @@ final class SegmentScanner {
         return b[pos];
     }
 
+    /** Which known field a key is: by length and first letter, then compared. */
     private int field(int start, int length) {
-        for (int i = 0; i < FIELDS; i++) {
-            if (equals(start, length, FIELD_BYTES[i])) {
-                return i;
+        if (length < 4 || length > 17) {
+            return -1;
+        }
+        int[] candidates = BY_LENGTH_AND_LETTER[length][b[start] & 0x7F];
+        if (candidates == null) {
+            return -1;
+        }
+        for (int id : candidates) {
+            if (equals(start, length, FIELD_BYTES[id])) {
+                return id;
             }
         }
         return -1;
+    }
+
+    private static final int[][][] BY_LENGTH_AND_LETTER = new int[18][128][];
+
+    static {
+        for (int i = 0; i < FIELDS; i++) {
+            byte[] name = FIELD_BYTES[i];
+            int[] existing = BY_LENGTH_AND_LETTER[name.length][name[0]];
+            int[] list = existing == null ? new int[1] : java.util.Arrays.copyOf(existing, existing.length + 1);
+            list[list.length - 1] = i;
+            BY_LENGTH_AND_LETTER[name.length][name[0]] = list;
+        }
     }
 
     private boolean equals(int start, int length, byte[] word) {
