@@ -204,11 +204,19 @@ class IdentityBatchTest {
             }
 
             public Outbox outbox() {
-                throw new UnsupportedOperationException();
+                return new Outbox() {
+                    public int batchSize() {
+                        return 1000;
+                    }
+
+                    public Duration pollInterval() {
+                        return Duration.ofSeconds(1);
+                    }
+                };
             }
 
             public Consumer consumer() {
-                throw new UnsupportedOperationException();
+                return () -> 1000;
             }
         };
         return g;
