@@ -118,6 +118,23 @@ class DedupAndLimitsTest {
         assertEquals(0, count(inFlight), "the other instance published it");
     }
 
+    @Test
+    void dedupWorksWhenRedisForgotItsScripts() throws Exception {
+        // a restarted or failed-over Redis has no cached scripts: EVALSHA gets NOSCRIPT, the text is sent once
+        redis("SCRIPT", "FLUSH");
+        String messageId = "after-script-flush-" + UUID.randomUUID();
+        String body = "{\"anonymousId\":\"a\",\"event\":\"Flushed\",\"messageId\":\"" + messageId + "\"}";
+        for (int i = 0; i < 2; i++) {
+            given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
+                    .when().post("/v1/track").then().statusCode(200);
+        }
+        assertEquals(1, count(messageId));
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        assertTrue(!metrics.contains("touchpoint_ingest_dedup_unavailable_total{source=\"dev-web\"}")
+                || metrics.contains("touchpoint_ingest_dedup_unavailable_total{source=\"dev-web\"} 0.0"),
+                "the claims were checked, not published unchecked");
+    }
+
     /** The value of a RESP bulk-string reply. */
     private static String bulk(String reply) {
         String[] lines = reply.split("\r\n");

@@ -1,9 +1,14 @@
 package io.touchpoint.ingest.repository;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -137,14 +142,15 @@ public class DedupWindow {
     public Uni<Claims> claim(String sourceId, List<String> messageIds) {
         int n = messageIds.size();
         String claimId = instance + Long.toString(sequence.incrementAndGet(), 36);
-        Request eval = Request.cmd(Command.EVAL).arg(CLAIM).arg(n);
         String prefix = PREFIX + "{" + sourceId + "}:";
-        for (String id : messageIds) {
-            eval.arg(prefix + id);
-        }
-        eval.arg(claimId).arg(config.dedup().window().toMillis()).arg(config.dedup().pendingTtl().toMillis())
-                .arg(claimPrefix(sourceId));
-        return redis.getRedis().send(eval)
+        return script(CLAIM, CLAIM_SHA, request -> {
+            request.arg(n);
+            for (String id : messageIds) {
+                request.arg(prefix + id);
+            }
+            request.arg(claimId).arg(config.dedup().window().toMillis()).arg(config.dedup().pendingTtl().toMillis())
+                    .arg(claimPrefix(sourceId));
+        })
                 .map(answer -> claims(claimId, n, answer))
                 .ifNoItem().after(config.dedup().timeout()).fail()
                 .onFailure().recoverWithItem(e -> {
@@ -176,15 +182,44 @@ public class DedupWindow {
         if (claims.claimId == null) {
             return; // unchecked: nothing was claimed
         }
-        Request eval = Request.cmd(Command.EVAL).arg(SETTLE).arg(1 + failedMessageIds.size())
-                .arg(claimPrefix(sourceId) + claims.claimId);
         String prefix = PREFIX + "{" + sourceId + "}:";
-        failedMessageIds.forEach(id -> eval.arg(prefix + id));
-        eval.arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0);
+        Uni<Response> settled = script(SETTLE, SETTLE_SHA, request -> {
+            request.arg(1 + failedMessageIds.size()).arg(claimPrefix(sourceId) + claims.claimId);
+            failedMessageIds.forEach(id -> request.arg(prefix + id));
+            request.arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0);
+        });
         // A lost confirm leaves the claim to expire after the pending TTL, so a retry may publish again
         // (absorbed downstream); a lost release delays a retry by that TTL.
-        redis.getRedis().send(eval).subscribe().with(ok -> {
+        settled.subscribe().with(ok -> {
         }, e -> LOG.warnf("dedup claim of source %s not settled: %s", sourceId, e.toString()));
+    }
+
+    private static final String CLAIM_SHA = sha1(CLAIM);
+    private static final String SETTLE_SHA = sha1(SETTLE);
+
+    /**
+     * Runs a script by its SHA-1 ({@code EVALSHA}: Redis neither receives nor hashes the text each
+     * time), sending the text once when this Redis does not know it yet ({@code NOSCRIPT}).
+     */
+    private Uni<Response> script(String text, String sha, Consumer<Request> args) {
+        Request bySha = Request.cmd(Command.EVALSHA).arg(sha);
+        args.accept(bySha);
+        return redis.getRedis().send(bySha)
+                .onFailure(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
+                .recoverWithUni(() -> {
+                    Request byText = Request.cmd(Command.EVAL).arg(text);
+                    args.accept(byText);
+                    return redis.getRedis().send(byText);
+                });
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
     }
 
     /** The source in braces: all keys of one request share a cluster slot, as a multi-key script needs. */

@@ -553,22 +553,31 @@ final class SegmentScanner {
         skipSpace();
     }
 
+    /** Bytes that stand for themselves inside a string: not a quote, a backslash, a control or non-ASCII byte. */
+    private static final boolean[] PLAIN = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
+    }
+
     /** A string at {@code pos} (its opening quote); leaves {@code pos} after the closing quote. */
     private void string() throws NotScannable {
         int p = pos + 1;
         int flags = 0;
         byte[] bytes = b;
         while (true) {
+            // plain characters: one table lookup each
+            while (p < end && PLAIN[bytes[p] & 0xFF]) {
+                p++;
+            }
             if (p >= end) {
                 throw NOT_SCANNABLE;
             }
             int c = bytes[p];
             if (c == '"') {
                 break;
-            }
-            if (c >= 0x20 && c != '\\') {
-                p++;
-                continue;
             }
             if (c == '\\') {
                 flags |= ENCODED;
