@@ -105,10 +105,18 @@ class ContractTest {
                 .body("{\"anonymousId\":\"" + marker + "-2\",\"timestamp\":42,\"event\":\"x\",\"sentAt\":\"no\"}")
                 .when().post("/v1/track").then().statusCode(400);
 
+        // a body over the HTTP limit: recorded with its size, without its body
+        int size = 600 * 1024 + 7 + (int) (Math.random() * 900);
+        String big = "{\"anonymousId\":\"" + marker + "-3\",\"event\":\"x\",\"p\":\"";
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body(big + "b".repeat(size - big.length() - 2) + "\"}")
+                .when().post("/v1/track").then().statusCode(413);
+
         JsonSchema schema = schema("touchpoints.rejected.v1.schema.json");
         List<String> values = new ArrayList<>();
         values.add(TopicReader.single(RefusedRequestsTest.REJECTED, v -> v.contains(marker + "\\\",")).value());
         values.add(TopicReader.single(RefusedRequestsTest.REJECTED, v -> v.contains(marker + "-2")).value());
+        values.add(TopicReader.single(RefusedRequestsTest.REJECTED, v -> v.contains("is " + size + " bytes")).value());
         for (String value : values) {
             Set<ValidationMessage> errors = schema.validate(JSON.readTree(value));
             assertTrue(errors.isEmpty(), "violates touchpoints.rejected.v1: " + errors + "\n" + value);

@@ -11,6 +11,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.mutiny.Uni;
+import io.touchpoint.ingest.service.EventRejectedException;
+import io.touchpoint.ingest.service.IngestService;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -30,6 +33,9 @@ public class HttpFailureRoutes {
 
     @Inject
     ProblemMapper problems;
+
+    @Inject
+    IngestService ingest;
 
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     Optional<MemorySize> maxBodySize;
@@ -54,6 +60,9 @@ public class HttpFailureRoutes {
             return;
         }
         int status = ctx.statusCode();
+        if (status == 413 && ctx.failure() == null && recordOversized(ctx)) {
+            return;
+        }
         ProblemType type = ctx.failure() != null && status < 0 ? ProblemStatusMap.of(ctx.failure())
                 : ProblemStatusMap.ofStatus(status < 0 ? 500 : status);
         if (type == ProblemType.INTERNAL) {
@@ -64,7 +73,52 @@ public class HttpFailureRoutes {
         write(ctx, type, detail);
     }
 
+    /**
+     * A body over the limit from a known source is recorded on touchpoints.rejected.v1 before the 413
+     * (as every refusal is); the answer waits for Kafka's acknowledgement of that record, or is 503 /
+     * 429 when it cannot be written or the source is over its rate.
+     *
+     * @return false when the sender is unknown: the plain 413 follows
+     */
+    private boolean recordOversized(RoutingContext ctx) {
+        String path = ctx.request().path();
+        String endpoint;
+        String webhookSource = null;
+        if (path.startsWith("/v1/")) {
+            endpoint = path.substring(4);
+        } else if (path.startsWith("/webhooks/")) {
+            endpoint = "webhook";
+            webhookSource = path.substring("/webhooks/".length());
+        } else {
+            return false;
+        }
+        Optional<Uni<EventRejectedException>> recorded = ingest.oversizedRequest(endpoint,
+                RequestCredentials.basicWriteKey(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), webhookSource,
+                ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH),
+                maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE));
+        if (recorded.isEmpty()) {
+            return false;
+        }
+        recorded.get().subscribe().with(
+                rejection -> write(ctx, ProblemType.TOO_LARGE, rejection.detail()),
+                failure -> {
+                    ProblemType type = ProblemStatusMap.of(failure);
+                    String detail = problems.detail(type, failure, ctx.request());
+                    String body = problems.json(problems.problem(type, detail, ctx.request().path()));
+                    if (ctx.response().headWritten() || ctx.response().closed()) {
+                        return;
+                    }
+                    ctx.response().setStatusCode(type.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+                    problems.headers(type, failure).forEach(ctx.response()::putHeader);
+                    ctx.response().end(body);
+                });
+        return true;
+    }
+
     private void write(RoutingContext ctx, ProblemType type, String detail) {
+        if (ctx.response().headWritten() || ctx.response().closed()) {
+            return;
+        }
         String body = problems.json(problems.problem(type, detail, ctx.request().path()));
         ctx.response().setStatusCode(type.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         problems.headers(type).forEach(ctx.response()::putHeader);

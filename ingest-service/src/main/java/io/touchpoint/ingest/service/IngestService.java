@@ -357,6 +357,50 @@ public class IngestService {
         return TouchpointJson.prepare(normaliser.normalise(type, call, source, receivedAt, clientIp));
     }
 
+    /**
+     * A request whose body the HTTP layer refused for being over {@code limit} bytes, before anything
+     * read it: one record on touchpoints.rejected.v1 ({@code too_large}; the size, not the body) when
+     * its source is known — by a Basic write key for the tracking API, by the path for a webhook
+     * source. Subject to the source's rate limit like any request, so a flood of oversized bodies
+     * is answered 429 and leaves no records beyond the rate.
+     *
+     * @param endpoint the last segment of the path ({@code track} … {@code batch}, {@code import}), or
+     *                 {@code webhook} with {@code webhookSourceId}
+     * @return empty when the sender is unknown (nothing to record); else completes with the refusal
+     *         to answer (413) once the record is acknowledged, or fails with
+     *         {@link RateLimitedException} or {@link PublishUnavailableException}
+     */
+    public Optional<Uni<EventRejectedException>> oversizedRequest(String endpoint, Optional<String> headerWriteKey,
+            String webhookSourceId, String contentLength, long limit) {
+        Instant receivedAt = now();
+        String typeTag;
+        Optional<AuthenticatedSource> source;
+        if ("webhook".equals(endpoint)) {
+            typeTag = "webhook";
+            source = sources.webhook(webhookSourceId).map(SourceRegistry.WebhookSource::source);
+        } else {
+            typeTag = "batch".equals(endpoint) || "import".equals(endpoint) ? "batch"
+                    : CallType.fromWire(endpoint).map(CallType::wire).orElse(null);
+            source = typeTag == null ? Optional.empty() : headerWriteKey.flatMap(sources::authenticate);
+        }
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        AuthenticatedSource known = source.get();
+        try {
+            rateLimiter.acquire(known.id());
+        } catch (RateLimitedException e) {
+            metrics.event(known.id(), known.channel().wire(), typeTag, Outcome.RATE_LIMITED);
+            return Optional.of(Uni.createFrom().failure(e));
+        }
+        String size = contentLength != null && contentLength.matches("\\d{1,18}") ? contentLength + " bytes"
+                : "more than " + limit + " bytes";
+        EventRejectedException rejection = new EventRejectedException(RejectionReason.TOO_LARGE,
+                "the request body is " + size + "; a request may have at most " + limit + " bytes");
+        return Optional.of(recordRejection(typeTag, known, receivedAt, rejection, new byte[0], null)
+                .replaceWith(rejection));
+    }
+
     /** Records a refusal on touchpoints.rejected.v1; completes when Kafka acknowledged it. */
     public Uni<Void> recordRejection(String typeTag, AuthenticatedSource source, Instant receivedAt,
             EventRejectedException rejection, byte[] payload, Integer index) {
