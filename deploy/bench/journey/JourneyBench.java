@@ -87,6 +87,14 @@ public class JourneyBench {
                         System.out.printf("  in %d transactions: median %.0f, max %d touchpoints each%n", tx.getLong(1),
                                 tx.getDouble(2), tx.getLong(3));
                     }
+                    // where PostgreSQL read: whole-table scans that grow with the tables show up here
+                    try (ResultSet t = c.createStatement().executeQuery("select relname, seq_scan, seq_tup_read,"
+                            + " coalesce(idx_scan, 0), n_tup_ins, n_tup_upd from pg_stat_user_tables order by seq_tup_read desc")) {
+                        while (t.next()) {
+                            System.out.printf("  table %-18s seq scans %6d rows read by them %10d, index scans %8d, inserted %7d, updated %7d%n",
+                                    t.getString(1), t.getLong(2), t.getLong(3), t.getLong(4), t.getLong(5), t.getLong(6));
+                        }
+                    }
                     return events / seconds;
                 }
             } finally {
