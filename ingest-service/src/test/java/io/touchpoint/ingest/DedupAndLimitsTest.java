@@ -223,6 +223,31 @@ class DedupAndLimitsTest {
                 .body("{\"anonymousId\":\"free\",\"event\":\"Unlimited\"}").when().post("/v1/track").then().statusCode(200);
     }
 
+    @Test
+    void aRateLimitIsSharedByEveryInstance() throws Exception {
+        // test-shared: 1 request/s, burst 2. Another instance has just used the source's bucket up:
+        String bucket = "tp:ingest:rate:{test-shared}";
+        String[] time = redis("TIME").split("\r\n");
+        long now = Long.parseLong(time[2]) * 1_000_000 + Long.parseLong(time[4]);
+        redis("HSET", bucket, "tokens", "0", "at", Long.toString(now));
+        Response limited = given().header("Authorization", basic("test-shared-write-key")).contentType("application/json")
+                .body("{\"anonymousId\":\"shared\",\"event\":\"Refused here\"}").when().post("/v1/track");
+        assertEquals(429, limited.statusCode(), "the bucket lives in Redis, not in this instance");
+        assertEquals("1", limited.header("Retry-After"));
+        // a full bucket again (as after a quiet second): the burst, then 429
+        redis("DEL", bucket);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(given().header("Authorization", basic("test-shared-write-key")).contentType("application/json")
+                    .body("{\"anonymousId\":\"shared\",\"event\":\"Burst " + i + "\"}").when().post("/v1/track")
+                    .statusCode());
+        }
+        assertEquals(List.of(200, 200), statuses.subList(0, 2), statuses.toString());
+        assertTrue(statuses.contains(429), statuses.toString());
+        String state = redis("HGET", bucket, "tokens");
+        assertTrue(state.startsWith("$"), "the bucket is kept in Redis: " + state);
+    }
+
     private static long count(String marker) {
         return TopicReader.readAll(TOUCHPOINTS).stream().filter(r -> r.value().contains(marker)).count();
     }

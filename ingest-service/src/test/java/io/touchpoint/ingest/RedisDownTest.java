@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -48,5 +50,20 @@ class RedisDownTest {
                 "nothing lost; the repeat is left to the idempotent consumers");
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.contains("touchpoint_ingest_dedup_unavailable_total{source=\"dev-web\"} 2.0"), metrics);
+    }
+
+    @Test
+    void rateLimitsFallBackToThisInstanceWhenRedisIsDown() {
+        // test-limited: 1 request/s, burst 3, decided by this instance's own bucket while Redis is away
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            statuses.add(given().header("Authorization", DedupAndLimitsTest.basic("test-limited-write-key"))
+                    .contentType("application/json").body("{\"anonymousId\":\"limited\",\"event\":\"Burst " + i + "\"}")
+                    .when().post("/v1/track").statusCode());
+        }
+        assertEquals(List.of(200, 200, 200), statuses.subList(0, 3), statuses.toString());
+        assertTrue(statuses.contains(429), statuses.toString());
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        assertTrue(metrics.contains("touchpoint_ingest_rate_limit_unavailable_total{source=\"test-limited\"} 6.0"), metrics);
     }
 }

@@ -58,6 +58,13 @@ public interface IngestConfig {
     @Max(1000)
     int maxNestingDepth();
 
+    /**
+     * Redis slower than this for a shared rate-limit check counts as down: this instance then limits
+     * the source with its own bucket (see README).
+     */
+    @WithDefault("200ms")
+    Duration rateLimitTimeout();
+
     /** The Redis window in which a repeated messageId of one source is acknowledged but not published. */
     Dedup dedup();
 
@@ -93,7 +100,7 @@ public interface IngestConfig {
         @WithDefault("false")
         boolean anonymiseIp();
 
-        /** Requests per second this source may send (token bucket per ingest instance); none = unlimited. */
+        /** Requests per second this source may send (token bucket in Redis, shared by all instances); none = unlimited. */
         Optional<RateLimit> rateLimit();
 
         /** Present when providers post signed webhooks to {@code /webhooks/<source-id>}. */

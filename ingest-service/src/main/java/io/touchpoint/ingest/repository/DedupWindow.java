@@ -1,14 +1,9 @@
 package io.touchpoint.ingest.repository;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,8 +14,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.service.IngestMetrics;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -143,7 +136,7 @@ public class DedupWindow {
         int n = messageIds.size();
         String claimId = instance + Long.toString(sequence.incrementAndGet(), 36);
         String prefix = PREFIX + "{" + sourceId + "}:";
-        return script(CLAIM, CLAIM_SHA, request -> {
+        return CLAIM_SCRIPT.run(redis, request -> {
             request.arg(n);
             for (String id : messageIds) {
                 request.arg(prefix + id);
@@ -183,7 +176,7 @@ public class DedupWindow {
             return; // unchecked: nothing was claimed
         }
         String prefix = PREFIX + "{" + sourceId + "}:";
-        Uni<Response> settled = script(SETTLE, SETTLE_SHA, request -> {
+        Uni<Response> settled = SETTLE_SCRIPT.run(redis, request -> {
             request.arg(1 + failedMessageIds.size()).arg(claimPrefix(sourceId) + claims.claimId);
             failedMessageIds.forEach(id -> request.arg(prefix + id));
             request.arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0);
@@ -194,33 +187,8 @@ public class DedupWindow {
         }, e -> LOG.warnf("dedup claim of source %s not settled: %s", sourceId, e.toString()));
     }
 
-    private static final String CLAIM_SHA = sha1(CLAIM);
-    private static final String SETTLE_SHA = sha1(SETTLE);
-
-    /**
-     * Runs a script by its SHA-1 ({@code EVALSHA}: Redis neither receives nor hashes the text each
-     * time), sending the text once when this Redis does not know it yet ({@code NOSCRIPT}).
-     */
-    private Uni<Response> script(String text, String sha, Consumer<Request> args) {
-        Request bySha = Request.cmd(Command.EVALSHA).arg(sha);
-        args.accept(bySha);
-        return redis.getRedis().send(bySha)
-                .onFailure(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
-                .recoverWithUni(() -> {
-                    Request byText = Request.cmd(Command.EVAL).arg(text);
-                    args.accept(byText);
-                    return redis.getRedis().send(byText);
-                });
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is part of every JDK", e);
-        }
-    }
+    private static final RedisScript CLAIM_SCRIPT = new RedisScript(CLAIM);
+    private static final RedisScript SETTLE_SCRIPT = new RedisScript(SETTLE);
 
     /** The source in braces: all keys of one request share a cluster slot, as a multi-key script needs. */
     static String claimPrefix(String sourceId) {

@@ -26,6 +26,8 @@ import io.touchpoint.ingest.messaging.TouchpointProducer;
  * plus unauthorized</li>
  * <li>{@code touchpoint_ingest_duplicates_total{source,channel}} — acknowledged, not published again</li>
  * <li>{@code touchpoint_ingest_dedup_unavailable_total{source}} — published without a Redis check</li>
+ * <li>{@code touchpoint_ingest_rate_limit_unavailable_total{source}} — requests this instance limited alone
+ * (Redis did not answer the shared bucket)</li>
  * <li>{@code touchpoint_ingest_kafka_ack_seconds{topic,outcome}} — send to acknowledgement (acked | failed)</li>
  * <li>{@code touchpoint_ingest_request_seconds{endpoint,status}} — a whole HTTP request, by answer, with
  * histogram buckets ({@code _bucket{le}}) for quantiles</li>
@@ -38,6 +40,7 @@ public class IngestMetrics {
     public static final String REJECTED = "touchpoint.ingest.rejected";
     public static final String DUPLICATES = "touchpoint.ingest.duplicates";
     public static final String DEDUP_UNAVAILABLE = "touchpoint.ingest.dedup.unavailable";
+    public static final String RATE_LIMIT_UNAVAILABLE = "touchpoint.ingest.rate.limit.unavailable";
     public static final String KAFKA_ACK = "touchpoint.ingest.kafka.ack";
     public static final String REQUEST = "touchpoint.ingest.request";
     public static final String UNKNOWN = "unknown";
@@ -96,6 +99,13 @@ public class IngestMetrics {
                 .description("Events published without a dedup check because Redis did not answer in time")
                 .tag("source", sourceId)
                 .register(registry)).increment(events);
+    }
+
+    public void rateLimitUnavailable(String sourceId) {
+        counters.computeIfAbsent(List.of(RATE_LIMIT_UNAVAILABLE, sourceId), k -> Counter.builder(RATE_LIMIT_UNAVAILABLE)
+                .description("Requests rate-limited by this instance alone because Redis did not answer the shared bucket")
+                .tag("source", sourceId)
+                .register(registry)).increment();
     }
 
     public void kafkaAck(String topic, boolean acked, long nanos) {

@@ -81,6 +81,10 @@ public class IngestService {
     public Uni<Void> ingest(CallType type, Call call) {
         Instant receivedAt = now();
         Received received = receive(type.wire(), call);
+        return limited(received.source(), type.wire()).chain(() -> ingest(type, call, received, receivedAt));
+    }
+
+    private Uni<Void> ingest(CallType type, Call call, Received received, Instant receivedAt) {
         AuthenticatedSource source = received.source();
         PreparedTouchpoint touchpoint;
         try {
@@ -100,6 +104,10 @@ public class IngestService {
     public Uni<BatchResult> ingestBatch(Call call) {
         Instant receivedAt = now();
         Received received = receive("batch", call);
+        return limited(received.source(), "batch").chain(() -> ingestBatch(call, received, receivedAt));
+    }
+
+    private Uni<BatchResult> ingestBatch(Call call, Received received, Instant receivedAt) {
         AuthenticatedSource source = received.source();
         Items items;
         try {
@@ -293,7 +301,7 @@ public class IngestService {
         });
     }
 
-    /** The source, the rate limit and the decoded body of a request; decoding failures are kept for the caller. */
+    /** The source and the decoded body of a request; decoding failures are kept for the caller. */
     private record Received(AuthenticatedSource source, byte[] body, EventRejectedException decodeFailure) {
     }
 
@@ -317,13 +325,13 @@ public class IngestService {
             // an unreadable body has no readable key: without a header its sender stays unknown
             source = authenticate(typeTag, body == null ? Optional.empty() : TouchpointNormaliser.writeKeyIn(body));
         }
-        try {
-            rateLimiter.acquire(source.id());
-        } catch (RateLimitedException e) {
-            metrics.event(source.id(), source.channel().wire(), typeTag, Outcome.RATE_LIMITED);
-            throw e;
-        }
         return new Received(source, body, decodeFailure);
+    }
+
+    /** The source's rate limit: completes when the request may go on, fails with {@link RateLimitedException}. */
+    Uni<Void> limited(AuthenticatedSource source, String typeTag) {
+        return rateLimiter.acquire(source.id()).onFailure(RateLimitedException.class).invoke(
+                e -> metrics.event(source.id(), source.channel().wire(), typeTag, Outcome.RATE_LIMITED));
     }
 
     private AuthenticatedSource authenticate(String typeTag, Optional<String> writeKey) {
@@ -387,17 +395,12 @@ public class IngestService {
             return Optional.empty();
         }
         AuthenticatedSource known = source.get();
-        try {
-            rateLimiter.acquire(known.id());
-        } catch (RateLimitedException e) {
-            metrics.event(known.id(), known.channel().wire(), typeTag, Outcome.RATE_LIMITED);
-            return Optional.of(Uni.createFrom().failure(e));
-        }
         String size = contentLength != null && contentLength.matches("\\d{1,18}") ? contentLength + " bytes"
                 : "more than " + limit + " bytes";
         EventRejectedException rejection = new EventRejectedException(RejectionReason.TOO_LARGE,
                 "the request body is " + size + "; a request may have at most " + limit + " bytes");
-        return Optional.of(recordRejection(typeTag, known, receivedAt, rejection, new byte[0], null)
+        return Optional.of(limited(known, typeTag)
+                .chain(() -> recordRejection(typeTag, known, receivedAt, rejection, new byte[0], null))
                 .replaceWith(rejection));
     }
 

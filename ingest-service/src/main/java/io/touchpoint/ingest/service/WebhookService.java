@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.config.SourceRegistry;
 import io.touchpoint.ingest.config.SourceRegistry.WebhookSource;
-import io.touchpoint.ingest.service.IngestMetrics.Outcome;
 
 /**
  * A signed provider webhook from raw bytes to an acknowledged touchpoint: verify the signature on
@@ -36,12 +35,6 @@ public class WebhookService {
     @Inject
     IngestService ingest;
 
-    @Inject
-    SourceRateLimiter rateLimiter;
-
-    @Inject
-    IngestMetrics metrics;
-
     private TouchpointNormaliser normaliser;
 
     @jakarta.annotation.PostConstruct
@@ -57,12 +50,12 @@ public class WebhookService {
     public Uni<Void> receive(String sourceId, byte[] body, Function<String, String> header) {
         Instant receivedAt = ingest.now();
         WebhookSource hook = sources.webhook(sourceId).orElseThrow(() -> new UnknownSourceException(sourceId));
-        try {
-            rateLimiter.acquire(sourceId);
-        } catch (RateLimitedException e) {
-            metrics.event(sourceId, hook.source().channel().wire(), TYPE_TAG, Outcome.RATE_LIMITED);
-            throw e;
-        }
+        return ingest.limited(hook.source(), TYPE_TAG)
+                .chain(() -> receive(hook, body, header, receivedAt));
+    }
+
+    private Uni<Void> receive(WebhookSource hook, byte[] body, Function<String, String> header, Instant receivedAt) {
+        String sourceId = hook.source().id();
         Touchpoint touchpoint;
         try {
             if (body.length > config.maxEventBytes()) {

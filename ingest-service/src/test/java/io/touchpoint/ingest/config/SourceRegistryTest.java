@@ -65,6 +65,11 @@ class SourceRegistryTest {
         }
 
         @Override
+        public Duration rateLimitTimeout() {
+            return Duration.ofMillis(200);
+        }
+
+        @Override
         public int retryAfterSeconds() {
             return 5;
         }
