@@ -3,7 +3,6 @@ package io.touchpoint.journey.rest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,9 +13,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.runtime.StartupEvent;
 import io.touchpoint.journey.config.JourneyConfig;
+import io.touchpoint.journey.config.ProdSecret;
 
 /**
  * Bearer token on every path outside {@code /q/} (health, metrics and OpenAPI stay open). Tokens are
@@ -26,7 +25,6 @@ import io.touchpoint.journey.config.JourneyConfig;
 public class ApiTokenFilter {
 
     static final String DEV_TOKEN = "dev-api-token";
-    static final int MIN_LENGTH = 16;
 
     private final byte[] expected;
 
@@ -35,26 +33,10 @@ public class ApiTokenFilter {
         this.expected = config.api().token().map(ApiTokenFilter::sha256).orElse(null);
     }
 
-    /**
-     * Outside the dev and test profiles the service refuses to run with no token, the published dev
-     * token, or a short one. Decided by the active profile, not the launch mode: a packaged jar run
-     * with {@code QUARKUS_PROFILE=dev} (deploy/touchpoint up) is a dev run.
-     */
+    /** Outside the dev and test profiles the service refuses to run with no token, the dev one or a short one. */
     void checkOnStart(@Observes StartupEvent ev, JourneyConfig config) {
-        List<String> profiles = ConfigUtils.getProfiles();
-        if (profiles.contains("dev") || profiles.contains("test")) {
-            return;
-        }
-        String token = config.api().token().orElse("");
-        if (token.isBlank()) {
-            throw new IllegalStateException("TOUCHPOINT_API_TOKEN (touchpoint.api.token) is not set; the query API needs a token");
-        }
-        if (DEV_TOKEN.equals(token)) {
-            throw new IllegalStateException("TOUCHPOINT_API_TOKEN is the public dev token; set a secret one for prod");
-        }
-        if (token.length() < MIN_LENGTH) {
-            throw new IllegalStateException("TOUCHPOINT_API_TOKEN is shorter than " + MIN_LENGTH + " characters");
-        }
+        ProdSecret.require("TOUCHPOINT_API_TOKEN", "touchpoint.api.token", config.api().token().orElse(""), DEV_TOKEN,
+                "the query API needs a token");
     }
 
     @ServerRequestFilter(preMatching = true)

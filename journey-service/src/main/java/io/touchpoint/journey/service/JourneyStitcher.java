@@ -289,10 +289,9 @@ public class JourneyStitcher {
                         List<StageEntry> history = histories.getOrDefault(c, List.of());
                         List<TouchpointFacts> mine = fresh.getOrDefault(c, List.of());
                         if (replay.contains(c)) {
-                            List<TouchpointFacts> all = new ArrayList<>(mine);
-                            all.addAll(candidates.getOrDefault(c, List.of()));
-                            absorbed.getOrDefault(c, List.of()).forEach(a -> all.addAll(candidates.getOrDefault(a, List.of())));
-                            replay(c, all, history);
+                            List<TouchpointFacts> before = new ArrayList<>(candidates.getOrDefault(c, List.of()));
+                            absorbed.getOrDefault(c, List.of()).forEach(a -> before.addAll(candidates.getOrDefault(a, List.of())));
+                            replay(c, mine, before, history);
                         } else {
                             append(c, mine, history);
                         }
@@ -325,14 +324,16 @@ public class JourneyStitcher {
          * stage_entered transition; a known stage now entered at another time or through another
          * touchpoint produces a stage_corrected transition (metrics move the entry to its new place).
          */
-        private void replay(UUID customer, List<TouchpointFacts> facts, List<StageEntry> history) {
+        private void replay(UUID customer, List<TouchpointFacts> fresh, List<TouchpointFacts> stored,
+                List<StageEntry> history) {
+            List<TouchpointFacts> facts = new ArrayList<>(fresh);
+            facts.addAll(stored);
             StageTimeline timeline = StageTimeline.replay(model, facts);
             Map<String, StageEntry> before = history.stream().collect(Collectors.toMap(StageEntry::stage, Function.identity()));
-            for (TouchpointFacts t : facts) {
+            fresh.forEach(t -> stageOf.put(t.messageId(), timeline.stageByMessage().get(t.messageId())));
+            for (TouchpointFacts t : stored) {
                 String stage = timeline.stageByMessage().get(t.messageId());
-                if (stageOf.containsKey(t.messageId()) || isFresh(t)) {
-                    stageOf.put(t.messageId(), stage);
-                } else if (!Objects.equals(stage, t.stage())) {
+                if (!Objects.equals(stage, t.stage())) {
                     storedStageUpdates.put(t.messageId(), stage);
                 }
             }
@@ -355,20 +356,6 @@ public class JourneyStitcher {
                     stageDeletes.add(new TouchpointStore.CustomerStage(customer, old));
                 }
             }
-        }
-
-        private boolean isFresh(TouchpointFacts t) {
-            return freshIds().contains(t.messageId());
-        }
-
-        private Set<String> freshIds;
-
-        private Set<String> freshIds() {
-            if (freshIds == null) {
-                freshIds = new HashSet<>();
-                live.forEach(i -> freshIds.add(events.get(i).messageId()));
-            }
-            return freshIds;
         }
 
         private Uni<Void> write() {

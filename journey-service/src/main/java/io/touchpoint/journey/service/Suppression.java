@@ -3,7 +3,6 @@ package io.touchpoint.journey.service;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import java.util.List;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,8 +12,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import io.touchpoint.journey.config.JourneyConfig;
+import io.touchpoint.journey.config.ProdSecret;
 
 /**
  * How an erased identifier is remembered: HMAC-SHA256 of {@code type:value} under a secret key,
@@ -26,7 +25,6 @@ import io.touchpoint.journey.config.JourneyConfig;
 public class Suppression {
 
     static final String DEV_KEY = "dev-suppression-key";
-    static final int MIN_LENGTH = 16;
 
     private final SecretKeySpec key;
     /** A Mac per thread, initialised once: getInstance + init for each of a batch's thousands of digests cost more than the HMAC. */
@@ -42,26 +40,14 @@ public class Suppression {
     }
 
     /**
-     * Outside the dev and test profiles the service refuses to run without a key, with the published
-     * dev key, or with a short one. Changing the key later makes the existing list unreadable: erased
-     * identifiers would no longer be suppressed.
+     * Outside the dev and test profiles the service refuses to run without a key, with the dev key, or
+     * with a short one. Changing the key later makes the existing list unreadable: erased identifiers
+     * would no longer be suppressed.
      */
     void checkOnStart(@Observes StartupEvent ev, JourneyConfig config) {
-        List<String> profiles = ConfigUtils.getProfiles();
-        if (profiles.contains("dev") || profiles.contains("test")) {
-            return;
-        }
-        String k = config.identity().suppressionKey().orElse("");
-        if (k.isBlank()) {
-            throw new IllegalStateException("TOUCHPOINT_SUPPRESSION_KEY (touchpoint.identity.suppression-key) is not set;"
-                    + " erasure needs a secret key for the suppression list");
-        }
-        if (DEV_KEY.equals(k)) {
-            throw new IllegalStateException("TOUCHPOINT_SUPPRESSION_KEY is the public dev key; set a secret one for prod");
-        }
-        if (k.length() < MIN_LENGTH) {
-            throw new IllegalStateException("TOUCHPOINT_SUPPRESSION_KEY is shorter than " + MIN_LENGTH + " characters");
-        }
+        ProdSecret.require("TOUCHPOINT_SUPPRESSION_KEY", "touchpoint.identity.suppression-key",
+                config.identity().suppressionKey().orElse(""), DEV_KEY,
+                "erasure needs a secret key for the suppression list");
     }
 
     public String digest(Identifier id) {
