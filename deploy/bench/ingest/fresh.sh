@@ -31,7 +31,7 @@ trap stop EXIT
   --kafka-controller-port "$((KAFKA_PORT + 1))" --postgres-port 0 --redis-port "$REDIS_PORT" \
   </dev/null >"$WORK/stack.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 300); do grep -q 'TOUCHPOINT-STACK READY' "$WORK/stack.log" && break; sleep 0.5; done
+for _ in $(seq 1 300); do grep -qs "TOUCHPOINT-STACK READY" "$WORK/stack.log" && break; sleep 0.5; done
 grep -q 'TOUCHPOINT-STACK READY' "$WORK/stack.log" || { tail -20 "$WORK/stack.log" >&2; exit 1; }
 
 QUARKUS_PROFILE=dev QUARKUS_HTTP_PORT=$INGEST_PORT KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \

@@ -53,18 +53,43 @@ class DedupAndLimitsTest {
         assertTrue(metrics.contains("touchpoint_ingest_duplicates_total{channel=\"web\",source=\"dev-web\"}"));
     }
 
+    /** The dedup window of the test profile (the default). */
+    private static final long WINDOW_MS = 24 * 3600 * 1000L;
+
+    /** What another instance leaves in the shared Redis for a messageId claimed at {@code at} (Redis ms) by {@code claim}. */
+    private static void entry(String messageId, long at, String claim) throws Exception {
+        redis("HSET", bucketKey(at / WINDOW_MS), messageId, at + ":" + claim);
+    }
+
+    private static String bucketKey(long bucket) {
+        return "tp:ingest:dedup-bucket:{dev-web}:" + bucket;
+    }
+
+    /** Redis's clock in ms: claims are timed by it, so every instance sees the same buckets. */
+    private static long redisNow() throws Exception {
+        String[] time = redis("TIME").split("\r\n");
+        return Long.parseLong(time[2]) * 1000 + Long.parseLong(time[4]) / 1000;
+    }
+
+    private static void track(String messageId, String event, int status) {
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"" + event + "\",\"messageId\":\"" + messageId + "\"}")
+                .when().post("/v1/track").then().statusCode(status);
+    }
+
     @Test
-    void aMarkLeftInRedisByAnotherInstanceIsHonoured() throws Exception {
-        // what another ingest instance leaves in the shared Redis: a published messageId, and one whose
-        // record is still waiting for Kafka's acknowledgement there
+    void aClaimLeftInRedisByAnotherInstanceIsHonoured() throws Exception {
+        // what another ingest instance leaves in the shared Redis: a published messageId (claim done),
+        // and one whose record is still waiting for Kafka's acknowledgement there (claim pending)
         String done = "other-instance-done-" + UUID.randomUUID();
         String pending = "other-instance-pending-" + UUID.randomUUID();
-        redis("SET", "tp:ingest:dedup:{dev-web}:" + done, "done", "PX", "60000");
-        redis("SET", "tp:ingest:dedup:{dev-web}:" + pending, "pending", "PX", "60000");
+        redis("SET", "tp:ingest:claim:{dev-web}:c-other.1", "done", "PX", "60000");
+        redis("SET", "tp:ingest:claim:{dev-web}:c-other.2", "pending", "PX", "60000");
+        long now = redisNow();
+        entry(done, now, "c-other.1");
+        entry(pending, now, "c-other.2");
 
-        given().header("Authorization", DEV_BASIC).contentType("application/json")
-                .body("{\"anonymousId\":\"a\",\"event\":\"Seen\",\"messageId\":\"" + done + "\"}")
-                .when().post("/v1/track").then().statusCode(200).body("success", equalTo(true));
+        track(done, "Seen", 200);
         given().header("Authorization", DEV_BASIC).contentType("application/json")
                 .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
                 .when().post("/v1/track").then().statusCode(503).header("Retry-After", equalTo("5"))
@@ -73,13 +98,13 @@ class DedupAndLimitsTest {
         assertEquals(0, count(pending), "the other instance's record may still land: not published twice");
 
         // once the other instance gave up (claim released), the retry publishes it
-        redis("DEL", "tp:ingest:dedup:{dev-web}:" + pending);
-        given().header("Authorization", DEV_BASIC).contentType("application/json")
-                .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
-                .when().post("/v1/track").then().statusCode(200);
+        redis("DEL", "tp:ingest:claim:{dev-web}:c-other.2");
+        track(pending, "In flight", 200);
         assertEquals(1, count(pending));
-        // the messageId names this request's claim, settled asynchronously right after the acknowledgement
-        String claim = bulk(redis("GET", "tp:ingest:dedup:{dev-web}:" + pending));
+        // the messageId now names this request's claim, settled asynchronously right after the acknowledgement
+        String value = bulk(redis("HGET", bucketKey(redisNow() / WINDOW_MS), pending));
+        String claim = value.substring(value.indexOf(':') + 1);
+        assertTrue(!claim.equals("c-other.2"), value);
         String state = "";
         for (int i = 0; i < 50 && !state.contains("done"); i++) {
             state = redis("GET", "tp:ingest:claim:{dev-web}:" + claim);
@@ -87,9 +112,7 @@ class DedupAndLimitsTest {
         }
         assertTrue(state.contains("done"), "the claim became final after the acknowledgement: " + state);
         // and a repeat is now a duplicate: acknowledged, not published again
-        given().header("Authorization", DEV_BASIC).contentType("application/json")
-                .body("{\"anonymousId\":\"a\",\"event\":\"In flight\",\"messageId\":\"" + pending + "\"}")
-                .when().post("/v1/track").then().statusCode(200);
+        track(pending, "In flight", 200);
         assertEquals(1, count(pending));
     }
 
@@ -97,15 +120,13 @@ class DedupAndLimitsTest {
     void aClaimWhoseRequestGaveUpFreesItsMessageIds() throws Exception {
         // another instance claimed this messageId, then Kafka gave up on the record: its claim is gone
         String released = "released-" + UUID.randomUUID();
-        redis("SET", "tp:ingest:dedup:{dev-web}:" + released, "c-gone.1", "PX", "60000");
-        given().header("Authorization", DEV_BASIC).contentType("application/json")
-                .body("{\"anonymousId\":\"a\",\"event\":\"Retried\",\"messageId\":\"" + released + "\"}")
-                .when().post("/v1/track").then().statusCode(200);
+        entry(released, redisNow(), "c-gone.1");
+        track(released, "Retried", 200);
         assertEquals(1, count(released), "published by the retry");
         // one that is still pending elsewhere is in flight: 503 until it settles
         String inFlight = "in-flight-" + UUID.randomUUID();
         redis("SET", "tp:ingest:claim:{dev-web}:c-other.7", "pending", "PX", "60000");
-        redis("SET", "tp:ingest:dedup:{dev-web}:" + inFlight, "c-other.7", "PX", "60000");
+        entry(inFlight, redisNow(), "c-other.7");
         given().header("Authorization", DEV_BASIC).contentType("application/json")
                 .body("{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Waiting\",\"messageId\":\""
                         + inFlight + "\"}]}")
@@ -116,6 +137,36 @@ class DedupAndLimitsTest {
                         + inFlight + "\"}]}")
                 .when().post("/v1/batch").then().statusCode(200).body("accepted", equalTo(1));
         assertEquals(0, count(inFlight), "the other instance published it");
+    }
+
+    @Test
+    void theWindowIsExactAcrossBuckets() throws Exception {
+        // claims of the previous bucket count while younger than the window, not a second longer
+        redis("SET", "tp:ingest:claim:{dev-web}:c-yesterday.1", "done", "PX", "60000");
+        String recent = "window-recent-" + UUID.randomUUID();
+        String expired = "window-expired-" + UUID.randomUUID();
+        long now = redisNow();
+        entry(recent, now - WINDOW_MS + 60_000, "c-yesterday.1");
+        entry(expired, now - WINDOW_MS - 60_000, "c-yesterday.1");
+        track(recent, "Within the window", 200);
+        track(expired, "Past the window", 200);
+        assertEquals(0, count(recent), "claimed 23 h 59 min ago: a duplicate");
+        assertEquals(1, count(expired), "claimed 24 h 1 min ago: new again");
+        // the bucket of a claim expires a little after it can matter (two windows after it began)
+        long ttl = Long.parseLong(redis("PTTL", bucketKey(redisNow() / WINDOW_MS)).trim().substring(1));
+        assertTrue(ttl > WINDOW_MS && ttl <= 2 * WINDOW_MS + 60_000, "bucket TTL " + ttl);
+    }
+
+    @Test
+    void messageIdsIngestGeneratedAreNotClaimed() throws Exception {
+        // they cannot repeat: no claim, no Redis entry
+        String bucket = bucketKey(redisNow() / WINDOW_MS);
+        String before = redis("HLEN", bucket);
+        given().header("Authorization", DEV_BASIC).contentType("application/json")
+                .body("{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"gen\",\"event\":\"No Id 1\"},"
+                        + "{\"type\":\"track\",\"anonymousId\":\"gen\",\"event\":\"No Id 2\"}]}")
+                .when().post("/v1/batch").then().statusCode(200).body("accepted", equalTo(2));
+        assertEquals(before, redis("HLEN", bucketKey(redisNow() / WINDOW_MS)));
     }
 
     @Test

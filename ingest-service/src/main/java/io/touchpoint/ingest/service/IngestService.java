@@ -230,8 +230,12 @@ public class IngestService {
         List<String> messageIds = new ArrayList<>(touchpoints.size());
         Set<String> seen = new HashSet<>();
         for (PreparedTouchpoint t : touchpoints) {
-            // an id ingest generated is new by construction: only the clients' ids can repeat
-            if (t.generatedId() || seen.add(t.messageId())) {
+            // an id ingest generated is new by construction: only the clients' ids can repeat, and only
+            // they are claimed (null: nothing to claim)
+            if (t.generatedId()) {
+                distinct.add(t);
+                messageIds.add(null);
+            } else if (seen.add(t.messageId())) {
                 distinct.add(t);
                 messageIds.add(t.messageId());
             } else {
