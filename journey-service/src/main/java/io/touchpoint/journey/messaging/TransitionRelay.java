@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -24,6 +23,7 @@ import io.touchpoint.journey.repository.OutboxStore;
 import io.touchpoint.journey.service.JourneyMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Publishes outbox rows to {@code journey.transitions.v1}, keyed by customerId, in id order, and marks
@@ -37,8 +37,9 @@ public class TransitionRelay {
 
     private static final Logger LOG = Logger.getLogger(TransitionRelay.class);
 
+    /** The plain reactive pool: two fixed statements per pass, no ORM session needed. */
     @Inject
-    Mutiny.SessionFactory sessions;
+    Pool pool;
 
     @Inject
     OutboxStore outbox;
@@ -73,8 +74,7 @@ public class TransitionRelay {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        // a fresh duplicated context: the pass gets its own Hibernate Reactive session, apart from
-        // whatever the caller is doing on its context
+        // a fresh duplicated context: the pass runs apart from whatever the caller is doing on its context
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(v -> drain(context));
@@ -106,16 +106,16 @@ public class TransitionRelay {
 
     /** One batch: lock, publish in order, wait for every ack, mark sent, commit. Returns rows published. */
     Uni<Integer> pass(Context context) {
-        return sessions.withTransaction((s, tx) -> outbox.lockUnsent(s, config.outbox().batchSize())
+        return pool.withTransaction(c -> outbox.lockUnsent(c, config.outbox().batchSize())
                 .chain(rows -> {
                     if (rows.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
                     List<Uni<Void>> sends = rows.stream().map(this::send).toList();
                     return Uni.join().all(sends).andFailFast()
-                            // acks arrive on Kafka's thread; the session belongs to this context
+                            // acks arrive on Kafka's thread; the transaction goes on on this context
                             .emitOn(r -> context.runOnContext(x -> r.run()))
-                            .chain(() -> outbox.markSent(s, rows.stream().map(OutboxStore.Pending::id).toList()))
+                            .chain(() -> outbox.markSent(c, rows.stream().map(OutboxStore.Pending::id).toList()))
                             .invoke(() -> metrics.published(rows.size()))
                             .replaceWith(rows.size());
                 }));

@@ -1,12 +1,16 @@
 package io.touchpoint.journey.repository;
 
+import static io.touchpoint.journey.repository.SqlValues.args;
 import static io.touchpoint.journey.repository.SqlValues.instant;
-import static io.touchpoint.journey.repository.SqlValues.number;
 import static io.touchpoint.journey.repository.SqlValues.param;
 import static io.touchpoint.journey.repository.SqlValues.text;
+import static io.touchpoint.journey.repository.SqlValues.texts;
+import static io.touchpoint.journey.repository.SqlValues.times;
 import static io.touchpoint.journey.repository.SqlValues.uuid;
+import static io.touchpoint.journey.repository.SqlValues.uuids;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,21 +22,19 @@ import java.util.SortedSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.Identifier;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * SQL of the identity graph: identifiers, customers, locks and merges, for a whole batch of
- * touchpoints at a time (one statement per step, rows passed as one JSON parameter, see
- * {@link JsonRows}). Runs inside the caller's transaction.
+ * SQL of the identity graph: identifiers, customers, locks and merges. The stitcher's statements take
+ * a whole batch of touchpoints at a time on the plain reactive connection of its transaction (one
+ * statement per step, each column of the rows as one array parameter, see {@link SqlValues#args});
+ * erasure and the query API go through Hibernate Reactive. Runs inside the caller's transaction.
  */
 @ApplicationScoped
 public class IdentityStore {
@@ -60,13 +62,20 @@ public class IdentityStore {
     public record ConflictRow(UUID customer, UUID otherCustomer, Identifier identifier, String messageId) {
     }
 
-    @Inject
-    ObjectMapper json;
-
     /**
      * Takes the transaction-scoped advisory lock of each bucket, in ascending order, so two
      * transactions never wait on each other crosswise.
      */
+    public Uni<Void> lockBuckets(SqlConnection c, SortedSet<Integer> buckets) {
+        if (buckets.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return c.preparedQuery("select count(pg_advisory_xact_lock(" + LOCK_CLASS + ", b)) from (select unnest($1::int[]) b order by 1) l")
+                .execute(args((Object) buckets.toArray(new Integer[0])))
+                .replaceWithVoid();
+    }
+
+    /** As {@link #lockBuckets(SqlConnection, SortedSet)}, in a Hibernate Reactive transaction (erasure). */
     public Uni<Void> lockBuckets(Mutiny.Session s, SortedSet<Integer> buckets) {
         if (buckets.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -94,29 +103,32 @@ public class IdentityStore {
     /**
      * In one round trip: which of the messageIds are stored already, which digests are on the
      * suppression list (identifiers of erased customers), and the customers holding the identifiers.
+     * Each key is looked up through its index (a lateral subquery per key): a hash join would read the
+     * whole table for every batch.
      */
-    public Uni<Known> known(Mutiny.Session s, Collection<String> messageIds, Collection<String> digests,
+    public Uni<Known> known(SqlConnection c, Collection<String> messageIds, Collection<String> digests,
             Collection<Identifier> ids) {
-        JsonRows keys = new JsonRows();
-        ids.forEach(i -> keys.row().put("t", i.type()).put("v", i.value()));
-        return s.createNativeQuery("select 'm', t.message_id, null, null from touchpoint t"
-                        + " join jsonb_array_elements_text(cast(cast(:m as text) as jsonb)) as e(v) on t.message_id = e.v"
-                        + " union all select 's', x.digest, null, null from suppression x"
-                        + " join jsonb_array_elements_text(cast(cast(:d as text) as jsonb)) as d(v) on x.digest = d.v"
-                        + " union all select 'i', i.type, i.value, cast(i.customer_id as text) from identifier i"
-                        + " join jsonb_to_recordset(cast(cast(:k as text) as jsonb)) as k(t text, v text)"
-                        + " on i.type = k.t and i.value = k.v", Object[].class)
-                .setParameter("m", JsonRows.texts(messageIds))
-                .setParameter("d", JsonRows.texts(digests))
-                .setParameter("k", keys.json())
-                .getResultList()
+        String[] types = new String[ids.size()];
+        String[] values = new String[ids.size()];
+        int n = 0;
+        for (Identifier i : ids) {
+            types[n] = i.type();
+            values[n++] = i.value();
+        }
+        return c.preparedQuery("select 'm', k.m, null::text, null::uuid from unnest($1::text[]) k(m)"
+                        + " cross join lateral (select 1 from touchpoint t where t.message_id = k.m limit 1) x"
+                        + " union all select 's', k.d, null, null from unnest($2::text[]) k(d)"
+                        + " cross join lateral (select 1 from suppression x where x.digest = k.d limit 1) x"
+                        + " union all select 'i', k.t, k.v, x.customer_id from unnest($3::text[], $4::text[]) k(t, v)"
+                        + " cross join lateral (select i.customer_id from identifier i where i.type = k.t and i.value = k.v limit 1) x")
+                .execute(args(texts(messageIds), texts(digests), types, values))
                 .map(rows -> {
                     Known known = new Known(new HashSet<>(), new HashSet<>(), new HashMap<>());
-                    for (Object[] r : rows) {
-                        switch (text(r[0])) {
-                            case "m" -> known.storedMessageIds().add(text(r[1]));
-                            case "s" -> known.suppressedDigests().add(text(r[1]));
-                            default -> known.owners().put(new Identifier(text(r[1]), text(r[2])), uuid(r[3]));
+                    for (Row r : rows) {
+                        switch (r.getString(0)) {
+                            case "m" -> known.storedMessageIds().add(r.getString(1));
+                            case "s" -> known.suppressedDigests().add(r.getString(1));
+                            default -> known.owners().put(new Identifier(r.getString(1), r.getString(2)), r.getUUID(3));
                         }
                     }
                     return known;
@@ -124,6 +136,22 @@ public class IdentityStore {
     }
 
     /** Locks the customer rows (in id order) and returns them; a merge running meanwhile is waited for. */
+    public Uni<List<CustomerRow>> lockCustomers(SqlConnection c, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return c.preparedQuery("select id, created_at, merged_into from customer where id = any($1::uuid[]) order by id for update")
+                .execute(args((Object) uuids(ids)))
+                .map(rows -> {
+                    List<CustomerRow> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new CustomerRow(r.getUUID(0), instant(r.getOffsetDateTime(1)), r.getUUID(2)));
+                    }
+                    return out;
+                });
+    }
+
+    /** As {@link #lockCustomers(SqlConnection, Collection)}, in a Hibernate Reactive transaction (erasure). */
     public Uni<List<CustomerRow>> lockCustomers(Mutiny.Session s, Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
@@ -137,113 +165,114 @@ public class IdentityStore {
     }
 
     /** user_id values and identifier counts by type of each customer, in one round trip. */
-    public Uni<Map<UUID, Profile>> profiles(Mutiny.Session s, Collection<UUID> customers) {
+    public Uni<Map<UUID, Profile>> profiles(SqlConnection c, Collection<UUID> customers) {
         if (customers.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return s.createNativeQuery("select cast(customer_id as text), type, count(*),"
-                        + " cast(jsonb_agg(value) filter (where type = 'user_id') as text) from identifier"
-                        + " where customer_id in (select cast(e.v as uuid) from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)) as e(v))"
-                        + " group by customer_id, type", Object[].class)
-                .setParameter("ids", JsonRows.texts(customers))
-                .getResultList()
+        return c.preparedQuery("select customer_id, type, count(*), array_agg(value) filter (where type = 'user_id')"
+                        + " from identifier where customer_id = any($1::uuid[]) group by customer_id, type")
+                .execute(args((Object) uuids(customers)))
                 .map(rows -> {
                     Map<UUID, Profile> out = new HashMap<>();
-                    for (Object[] r : rows) {
-                        Profile p = out.computeIfAbsent(uuid(r[0]), k -> new Profile(new HashSet<>(), new HashMap<>()));
-                        p.countsByType().put(text(r[1]), number(r[2]));
-                        if (r[3] != null) {
-                            userIdsInto(text(r[3]), p.userIds());
+                    for (Row r : rows) {
+                        Profile p = out.computeIfAbsent(r.getUUID(0), k -> new Profile(new HashSet<>(), new HashMap<>()));
+                        p.countsByType().put(r.getString(1), r.getLong(2));
+                        String[] userIds = r.getArrayOfStrings(3);
+                        if (userIds != null) {
+                            p.userIds().addAll(List.of(userIds));
                         }
                     }
                     return out;
                 });
     }
 
-    private void userIdsInto(String jsonArray, Set<String> into) {
-        try {
-            for (JsonNode v : json.readTree(jsonArray)) {
-                into.add(v.asText());
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("jsonb_agg returned no JSON", e);
-        }
-    }
-
-    public Uni<Void> createCustomers(Mutiny.Session s, Map<UUID, Instant> createdAt) {
+    public Uni<Void> createCustomers(SqlConnection c, Map<UUID, Instant> createdAt) {
         if (createdAt.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        createdAt.forEach((id, at) -> rows.row().put("id", id).put("at", at));
-        return execute(s, "insert into customer (id, created_at) select r.id, r.at"
-                + " from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(id uuid, at timestamptz)", rows);
-    }
-
-    public Uni<Void> attachAll(Mutiny.Session s, List<Attachment> attachments, Instant now) {
-        if (attachments.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        JsonRows rows = new JsonRows();
-        attachments.forEach(a -> rows.row().put("t", a.identifier().type()).put("v", a.identifier().value())
-                .put("c", a.customer()));
-        return s.createNativeQuery("insert into identifier (type, value, customer_id, created_at)"
-                        + " select r.t, r.v, r.c, cast(:at as timestamptz) from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(t text, v text, c uuid)")
-                .setParameter("r", rows.json())
-                .setParameter("at", param(now))
-                .executeUpdate()
+        return c.preparedQuery("insert into customer (id, created_at) select * from unnest($1::uuid[], $2::timestamptz[])")
+                .execute(args(uuids(createdAt.keySet()), times(createdAt.values())))
                 .replaceWithVoid();
     }
 
-    public Uni<Void> recordConflicts(Mutiny.Session s, List<ConflictRow> conflicts, Instant now) {
+    public Uni<Void> attachAll(SqlConnection c, List<Attachment> attachments, Instant now) {
+        if (attachments.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = attachments.size();
+        String[] types = new String[n];
+        String[] values = new String[n];
+        UUID[] customers = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            Attachment a = attachments.get(i);
+            types[i] = a.identifier().type();
+            values[i] = a.identifier().value();
+            customers[i] = a.customer();
+        }
+        return c.preparedQuery("insert into identifier (type, value, customer_id, created_at)"
+                        + " select r.t, r.v, r.c, $4 from unnest($1::text[], $2::text[], $3::uuid[]) r(t, v, c)")
+                .execute(args(types, values, customers, param(now)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> recordConflicts(SqlConnection c, List<ConflictRow> conflicts, Instant now) {
         if (conflicts.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        conflicts.forEach(c -> rows.row().put("c", c.customer()).put("o", c.otherCustomer())
-                .put("t", c.identifier().type()).put("v", c.identifier().value()).put("m", c.messageId()));
-        return s.createNativeQuery("insert into identity_conflict (customer_id, other_customer_id, identifier_type,"
-                        + " identifier_value, message_id, detected_at) select r.c, r.o, r.t, r.v, r.m, cast(:at as timestamptz)"
-                        + " from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(c uuid, o uuid, t text, v text, m text)"
+        int n = conflicts.size();
+        UUID[] customers = new UUID[n];
+        UUID[] others = new UUID[n];
+        String[] types = new String[n];
+        String[] values = new String[n];
+        String[] messages = new String[n];
+        for (int i = 0; i < n; i++) {
+            ConflictRow r = conflicts.get(i);
+            customers[i] = r.customer();
+            others[i] = r.otherCustomer();
+            types[i] = r.identifier().type();
+            values[i] = r.identifier().value();
+            messages[i] = r.messageId();
+        }
+        return c.preparedQuery("insert into identity_conflict (customer_id, other_customer_id, identifier_type,"
+                        + " identifier_value, message_id, detected_at) select r.c, r.o, r.t, r.v, r.m, $6"
+                        + " from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) r(c, o, t, v, m)"
                         + " on conflict (customer_id, other_customer_id, identifier_type, identifier_value) do nothing")
-                .setParameter("r", rows.json())
-                .setParameter("at", param(now))
-                .executeUpdate()
+                .execute(args(customers, others, types, values, messages, param(now)))
                 .replaceWithVoid();
     }
 
     /**
      * Moves everything of each absorbed customer to its survivor: identifiers, touchpoints, and
      * customers merged into it before. Its stage history is dropped; the caller recomputes the
-     * survivor's. A survivor is never itself absorbed in the same call.
+     * survivor's. A survivor is never itself absorbed in the same call. Rows are found through the
+     * customer indexes ({@code = any}), not by joining whole tables.
      */
-    public Uni<Void> mergeAll(Mutiny.Session s, List<Merge> merges, Instant now) {
+    public Uni<Void> mergeAll(SqlConnection c, List<Merge> merges, Instant now) {
         if (merges.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        merges.forEach(m -> rows.row().put("f", m.absorbed()).put("t", m.survivor()));
-        String pairs = rows.json();
-        String from = " from jsonb_to_recordset(cast(cast(:m as text) as jsonb)) as m(f uuid, t uuid)";
+        UUID[] from = new UUID[merges.size()];
+        UUID[] to = new UUID[merges.size()];
+        for (int i = 0; i < merges.size(); i++) {
+            from[i] = merges.get(i).absorbed();
+            to[i] = merges.get(i).survivor();
+        }
+        String pairs = " from unnest($1::uuid[], $2::uuid[]) m(f, t)";
         List<String> steps = List.of(
-                "update identifier x set customer_id = m.t" + from + " where x.customer_id = m.f",
-                "update touchpoint x set customer_id = m.t" + from + " where x.customer_id = m.f",
-                "delete from stage_history x using jsonb_to_recordset(cast(cast(:m as text) as jsonb)) as m(f uuid, t uuid)"
-                        + " where x.customer_id = m.f",
-                "update customer x set merged_into = m.t" + from + " where x.merged_into = m.f");
-        // one statement after the other: a session runs one query at a time
+                "update identifier x set customer_id = m.t" + pairs + " where x.customer_id = m.f and x.customer_id = any($1)",
+                "update touchpoint x set customer_id = m.t" + pairs + " where x.customer_id = m.f and x.customer_id = any($1)",
+                "delete from stage_history x using unnest($1::uuid[], $2::uuid[]) m(f, t)"
+                        + " where x.customer_id = m.f and x.customer_id = any($1)",
+                "update customer x set merged_into = m.t" + pairs + " where x.merged_into = m.f and x.merged_into = any($1)");
+        // one statement after the other: a connection runs one query at a time
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String sql : steps) {
-            chain = chain.chain(() -> s.createNativeQuery(sql).setParameter("m", pairs).executeUpdate()).replaceWithVoid();
+            chain = chain.chain(() -> c.preparedQuery(sql).execute(args(from, to))).replaceWithVoid();
         }
-        return chain.chain(() -> s.createNativeQuery("update customer x set merged_into = m.t, merged_at = :at" + from
-                        + " where x.id = m.f")
-                .setParameter("m", pairs).setParameter("at", param(now)).executeUpdate())
+        return chain.chain(() -> c.preparedQuery("update customer x set merged_into = m.t, merged_at = $3" + pairs
+                        + " where x.id = m.f and x.id = any($1)")
+                .execute(args(from, to, param(now))))
                 .replaceWithVoid();
-    }
-
-    private static Uni<Void> execute(Mutiny.Session s, String sql, JsonRows rows) {
-        return s.createNativeQuery(sql).setParameter("r", rows.json()).executeUpdate().replaceWithVoid();
     }
 
     /** The live customer an id resolves to (following merges), if the id was ever issued and is not erased. */

@@ -1,8 +1,6 @@
 package io.touchpoint.journey.repository;
 
-import static io.touchpoint.journey.repository.SqlValues.number;
-import static io.touchpoint.journey.repository.SqlValues.text;
-
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.Transition;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /** The transitions outbox: written in the journey's transaction, drained by the relay. */
 @ApplicationScoped
@@ -29,6 +29,32 @@ public class OutboxStore {
 
     public Uni<Void> add(Mutiny.Session s, Transition t) {
         return addAll(s, List.of(t));
+    }
+
+    /** Adds the transitions in the given order, on the stitcher's plain reactive connection. */
+    public Uni<Void> addAll(SqlConnection c, List<Transition> transitions) {
+        if (transitions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = transitions.size();
+        String[] keys = new String[n];
+        String[] ids = new String[n];
+        String[] payloads = new String[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                Transition t = transitions.get(i);
+                keys[i] = t.customerId();
+                ids[i] = t.transitionId();
+                payloads[i] = json.writeValueAsString(t);
+            }
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return c.preparedQuery("insert into outbox (topic, record_key, transition_id, payload)"
+                        + " select $1, r.k, r.tid, r.p::jsonb from unnest($2::text[], $3::text[], $4::text[]) with ordinality"
+                        + " as r(k, tid, p, n) order by r.n")
+                .execute(SqlValues.args(Transition.TOPIC, keys, ids, payloads))
+                .replaceWithVoid();
     }
 
     /** Adds the transitions in the given order (the relay publishes by id, so order is kept per customer). */
@@ -59,19 +85,22 @@ public class OutboxStore {
      * Locks up to {@code limit} unsent rows in id order, skipping rows another relay holds, so several
      * instances share the work without publishing a row twice at the same time.
      */
-    public Uni<List<Pending>> lockUnsent(Mutiny.Session s, int limit) {
-        return s.createNativeQuery("select id, record_key, cast(payload as text) from outbox where sent_at is null"
-                        + " order by id limit :n for update skip locked", Object[].class)
-                .setParameter("n", limit)
-                .getResultList()
-                .map(rows -> rows.stream().map(r -> new Pending(number(r[0]), text(r[1]), text(r[2]))).toList());
+    public Uni<List<Pending>> lockUnsent(SqlConnection c, int limit) {
+        return c.preparedQuery("select id, record_key, payload::text from outbox where sent_at is null"
+                        + " order by id limit $1 for update skip locked")
+                .execute(SqlValues.args(limit))
+                .map(rows -> {
+                    List<Pending> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new Pending(r.getLong(0), r.getString(1), r.getString(2)));
+                    }
+                    return out;
+                });
     }
 
-    public Uni<Void> markSent(Mutiny.Session s, List<Long> ids) {
-        return s.createNativeQuery("update outbox set sent_at = now() where id in (select cast(e.v as bigint)"
-                        + " from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)) as e(v))")
-                .setParameter("ids", JsonRows.texts(ids))
-                .executeUpdate()
+    public Uni<Void> markSent(SqlConnection c, List<Long> ids) {
+        return c.preparedQuery("update outbox set sent_at = now() where id = any($1::bigint[])")
+                .execute(SqlValues.args((Object) ids.toArray(new Long[0])))
                 .replaceWithVoid();
     }
 }

@@ -4,10 +4,16 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Date;
 import java.util.UUID;
 
-/** Converts the column values native queries return into the types the journey code uses. */
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Converts the column values native queries return into the types the journey code uses, and batch
+ * columns into the arrays the stitcher's statements take.
+ */
 final class SqlValues {
 
     private SqlValues() {
@@ -50,5 +56,31 @@ final class SqlValues {
 
     static OffsetDateTime param(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    /** Statement parameters as given; an array stays one parameter (a PostgreSQL array). */
+    static Tuple args(Object... values) {
+        Tuple t = Tuple.tuple();
+        for (Object v : values) {
+            t.addValue(v);
+        }
+        return t;
+    }
+
+    static String[] texts(Collection<String> values) {
+        return values.toArray(new String[0]);
+    }
+
+    static UUID[] uuids(Collection<UUID> values) {
+        return values.toArray(new UUID[0]);
+    }
+
+    static OffsetDateTime[] times(Collection<Instant> values) {
+        OffsetDateTime[] out = new OffsetDateTime[values.size()];
+        int i = 0;
+        for (Instant v : values) {
+            out[i++] = param(v);
+        }
+        return out;
     }
 }

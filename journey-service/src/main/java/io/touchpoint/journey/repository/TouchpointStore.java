@@ -1,5 +1,6 @@
 package io.touchpoint.journey.repository;
 
+import static io.touchpoint.journey.repository.SqlValues.args;
 import static io.touchpoint.journey.repository.SqlValues.instant;
 import static io.touchpoint.journey.repository.SqlValues.number;
 import static io.touchpoint.journey.repository.SqlValues.param;
@@ -7,6 +8,7 @@ import static io.touchpoint.journey.repository.SqlValues.text;
 import static io.touchpoint.journey.repository.SqlValues.uuid;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,10 +31,13 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.StageEntry;
 import io.touchpoint.journey.service.TouchpointEvent;
 import io.touchpoint.journey.service.TouchpointFacts;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * SQL of touchpoints and stage history. The stitcher's statements take a whole batch at a time (rows
- * as one JSON parameter, see {@link JsonRows}). Runs inside the caller's transaction.
+ * SQL of touchpoints and stage history. The stitcher's statements take a whole batch at a time on the
+ * plain reactive connection of its transaction (each column as one array parameter); the query API's
+ * go through Hibernate Reactive. Runs inside the caller's transaction.
  */
 @ApplicationScoped
 public class TouchpointStore {
@@ -72,25 +77,43 @@ public class TouchpointStore {
      * Inserts the touchpoints in one statement. A messageId stored meanwhile is skipped, never doubled
      * (the caller checked under the identity locks, so this is the last line of defence).
      */
-    public Uni<Void> insertAll(Mutiny.Session s, List<NewTouchpoint> touchpoints) {
+    public Uni<Void> insertAll(SqlConnection c, List<NewTouchpoint> touchpoints) {
         if (touchpoints.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        for (NewTouchpoint t : touchpoints) {
+        int n = touchpoints.size();
+        String[] messages = new String[n];
+        UUID[] customers = new UUID[n];
+        String[] types = new String[n];
+        String[] events = new String[n];
+        String[] channels = new String[n];
+        String[] sources = new String[n];
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        OffsetDateTime[] received = new OffsetDateTime[n];
+        String[] stages = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewTouchpoint t = touchpoints.get(i);
             TouchpointEvent e = t.event();
-            rows.row().put("m", e.messageId()).put("c", t.customer()).put("type", e.type()).put("event", e.event())
-                    .put("channel", e.channel()).put("source", e.sourceId()).put("at", e.timestamp())
-                    .put("received", e.receivedAt()).put("stage", t.stage()).raw("payload", e.payload());
+            messages[i] = e.messageId();
+            customers[i] = t.customer();
+            types[i] = e.type();
+            events[i] = e.event();
+            channels[i] = e.channel();
+            sources[i] = e.sourceId();
+            at[i] = param(e.timestamp());
+            received[i] = param(e.receivedAt());
+            stages[i] = t.stage();
+            payloads[i] = e.payload();
         }
-        return s.createNativeQuery("insert into touchpoint (message_id, customer_id, type, event, channel, source_id,"
+        return c.preparedQuery("insert into touchpoint (message_id, customer_id, type, event, channel, source_id,"
                         + " occurred_at, received_at, stage, payload)"
-                        + " select r.m, r.c, r.type, r.event, r.channel, r.source, r.at, r.received, r.stage, r.payload"
-                        + " from jsonb_to_recordset(cast(cast(:r as text) as jsonb)) as r(m text, c uuid, type text, event text,"
-                        + " channel text, source text, at timestamptz, received timestamptz, stage text, payload jsonb)"
+                        + " select r.m, r.c, r.type, r.event, r.channel, r.source, r.at, r.received, r.stage, r.payload::jsonb"
+                        + " from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
+                        + " $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[])"
+                        + " as r(m, c, type, event, channel, source, at, received, stage, payload)"
                         + " on conflict (message_id) do nothing")
-                .setParameter("r", rows.json())
-                .executeUpdate()
+                .execute(args(messages, customers, types, events, channels, sources, at, received, stages, payloads))
                 .replaceWithVoid();
     }
 
@@ -99,30 +122,28 @@ public class TouchpointStore {
     }
 
     /** The stage state of the customers, in one round trip. */
-    public Uni<StageState> stageState(Mutiny.Session s, Collection<UUID> customers) {
+    public Uni<StageState> stageState(SqlConnection c, Collection<UUID> customers) {
         if (customers.isEmpty()) {
             return Uni.createFrom().item(new StageState(Map.of(), Map.of()));
         }
-        // a row without stage carries the customer's latest touchpoint time
-        return s.createNativeQuery("select cast(h.customer_id as text), h.stage, h.entered_at, h.channel, h.source_id,"
-                        + " h.cause_message_id from stage_history h where h.customer_id in (select cast(e.v as uuid)"
-                        + " from jsonb_array_elements_text(cast(cast(:c as text) as jsonb)) as e(v))"
-                        + " union all select e.v, null, (select max(t.occurred_at) from touchpoint t"
-                        + " where t.customer_id = cast(e.v as uuid)), null, null, null"
-                        + " from jsonb_array_elements_text(cast(cast(:c as text) as jsonb)) as e(v)", Object[].class)
-                .setParameter("c", JsonRows.texts(customers))
-                .getResultList()
+        // a row without stage carries the customer's latest touchpoint time (an index lookup per customer)
+        return c.preparedQuery("select h.customer_id, h.stage, h.entered_at, h.channel, h.source_id, h.cause_message_id"
+                        + " from stage_history h where h.customer_id = any($1::uuid[])"
+                        + " union all select k.c, null, (select max(t.occurred_at) from touchpoint t where t.customer_id = k.c),"
+                        + " null, null, null from unnest($1::uuid[]) k(c)")
+                .execute(args((Object) SqlValues.uuids(customers)))
                 .map(rows -> {
                     StageState state = new StageState(new HashMap<>(), new HashMap<>());
-                    for (Object[] r : rows) {
-                        UUID customer = uuid(r[0]);
-                        if (r[1] == null) {
-                            if (r[2] != null) {
-                                state.latest().put(customer, instant(r[2]));
+                    for (Row r : rows) {
+                        UUID customer = r.getUUID(0);
+                        if (r.getString(1) == null) {
+                            if (r.getValue(2) != null) {
+                                state.latest().put(customer, instant(r.getOffsetDateTime(2)));
                             }
                         } else {
                             state.histories().computeIfAbsent(customer, k -> new ArrayList<>()).add(new StageEntry(
-                                    text(r[1]), instant(r[2]), text(r[3]), text(r[4]), text(r[5])));
+                                    r.getString(1), instant(r.getOffsetDateTime(2)), r.getString(3), r.getString(4),
+                                    r.getString(5)));
                         }
                     }
                     return state;
@@ -130,75 +151,83 @@ public class TouchpointStore {
     }
 
     /** All stored touchpoints of the customers that can map to a stage, by customer. */
-    public Uni<Map<UUID, List<TouchpointFacts>>> stageCandidates(Mutiny.Session s, Collection<UUID> customers) {
+    public Uni<Map<UUID, List<TouchpointFacts>>> stageCandidates(SqlConnection c, Collection<UUID> customers) {
         if (customers.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return s.createNativeQuery("select cast(customer_id as text), message_id, type, event, channel, source_id,"
-                        + " occurred_at, stage, payload->>'userId', payload->>'anonymousId', cast(payload->'properties' as text)"
-                        + " from touchpoint where customer_id in (select cast(e.v as uuid)"
-                        + " from jsonb_array_elements_text(cast(cast(:c as text) as jsonb)) as e(v)) and type in ('track', 'page', 'screen')",
-                        Object[].class)
-                .setParameter("c", JsonRows.texts(customers))
-                .getResultList()
+        return c.preparedQuery("select customer_id, message_id, type, event, channel, source_id, occurred_at, stage,"
+                        + " payload->>'userId', payload->>'anonymousId', (payload->'properties')::text"
+                        + " from touchpoint where customer_id = any($1::uuid[]) and type in ('track', 'page', 'screen')")
+                .execute(args((Object) SqlValues.uuids(customers)))
                 .map(rows -> {
                     Map<UUID, List<TouchpointFacts>> out = new HashMap<>();
-                    for (Object[] r : rows) {
-                        out.computeIfAbsent(uuid(r[0]), k -> new ArrayList<>()).add(new TouchpointFacts(text(r[1]),
-                                text(r[2]), text(r[3]), text(r[4]), text(r[5]), instant(r[6]), text(r[7]), text(r[8]),
-                                text(r[9]), json(r[10])));
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getUUID(0), k -> new ArrayList<>()).add(new TouchpointFacts(r.getString(1),
+                                r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                                instant(r.getOffsetDateTime(6)), r.getString(7), r.getString(8), r.getString(9),
+                                json(r.getString(10))));
                     }
                     return out;
                 });
     }
 
     /** Sets the stage of stored touchpoints (messageId to stage; a null stage clears it). */
-    public Uni<Void> setStages(Mutiny.Session s, Map<String, String> stageByMessage) {
+    public Uni<Void> setStages(SqlConnection c, Map<String, String> stageByMessage) {
         if (stageByMessage.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        stageByMessage.forEach((m, stage) -> rows.row().put("m", m).put("s", stage));
-        return s.createNativeQuery("update touchpoint t set stage = r.s from jsonb_to_recordset(cast(cast(:r as text) as jsonb))"
-                        + " as r(m text, s text) where t.message_id = r.m")
-                .setParameter("r", rows.json())
-                .executeUpdate()
+        return c.preparedQuery("update touchpoint t set stage = r.s from unnest($1::text[], $2::text[]) r(m, s)"
+                        + " where t.message_id = r.m and t.message_id = any($1)")
+                .execute(args(SqlValues.texts(stageByMessage.keySet()), SqlValues.texts(stageByMessage.values())))
                 .replaceWithVoid();
     }
 
     /** Records customers' first entries into stages, or corrects them (a late event, a merge). */
-    public Uni<Void> saveStages(Mutiny.Session s, List<CustomerStage> entries) {
+    public Uni<Void> saveStages(SqlConnection c, List<CustomerStage> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        for (CustomerStage cs : entries) {
+        int n = entries.size();
+        UUID[] customers = new UUID[n];
+        String[] stages = new String[n];
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        String[] channels = new String[n];
+        String[] sources = new String[n];
+        String[] causes = new String[n];
+        for (int i = 0; i < n; i++) {
+            CustomerStage cs = entries.get(i);
             StageEntry e = cs.entry();
-            rows.row().put("c", cs.customer()).put("s", e.stage()).put("at", e.enteredAt()).put("ch", e.channel())
-                    .put("src", e.sourceId()).put("m", e.causeMessageId());
+            customers[i] = cs.customer();
+            stages[i] = e.stage();
+            at[i] = param(e.enteredAt());
+            channels[i] = e.channel();
+            sources[i] = e.sourceId();
+            causes[i] = e.causeMessageId();
         }
-        return s.createNativeQuery("insert into stage_history (customer_id, stage, entered_at, channel, source_id,"
-                        + " cause_message_id) select r.c, r.s, r.at, r.ch, r.src, r.m from jsonb_to_recordset(cast(cast(:r as text) as jsonb))"
-                        + " as r(c uuid, s text, at timestamptz, ch text, src text, m text)"
+        return c.preparedQuery("insert into stage_history (customer_id, stage, entered_at, channel, source_id,"
+                        + " cause_message_id) select * from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[],"
+                        + " $5::text[], $6::text[])"
                         + " on conflict (customer_id, stage) do update set entered_at = excluded.entered_at,"
                         + " channel = excluded.channel, source_id = excluded.source_id,"
                         + " cause_message_id = excluded.cause_message_id")
-                .setParameter("r", rows.json())
-                .executeUpdate()
+                .execute(args(customers, stages, at, channels, sources, causes))
                 .replaceWithVoid();
     }
 
     /** Removes stage entries a customer no longer reaches. */
-    public Uni<Void> deleteStages(Mutiny.Session s, List<CustomerStage> entries) {
+    public Uni<Void> deleteStages(SqlConnection c, List<CustomerStage> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        JsonRows rows = new JsonRows();
-        entries.forEach(cs -> rows.row().put("c", cs.customer()).put("s", cs.entry().stage()));
-        return s.createNativeQuery("delete from stage_history h using jsonb_to_recordset(cast(cast(:r as text) as jsonb))"
-                        + " as r(c uuid, s text) where h.customer_id = r.c and h.stage = r.s")
-                .setParameter("r", rows.json())
-                .executeUpdate()
+        UUID[] customers = new UUID[entries.size()];
+        String[] stages = new String[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            customers[i] = entries.get(i).customer();
+            stages[i] = entries.get(i).entry().stage();
+        }
+        return c.preparedQuery("delete from stage_history h using unnest($1::uuid[], $2::text[]) r(c, s)"
+                        + " where h.customer_id = r.c and h.stage = r.s and h.customer_id = any($1)")
+                .execute(args(customers, stages))
                 .replaceWithVoid();
     }
 

@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
@@ -32,6 +31,8 @@ import io.touchpoint.journey.repository.OutboxStore;
 import io.touchpoint.journey.repository.TouchpointStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Turns touchpoints into journey state, a batch per PostgreSQL transaction: resolve each touchpoint's
@@ -55,8 +56,12 @@ public class JourneyStitcher {
     /** Why an {@link Outcome#INVALID} record was refused. */
     public static final String INVALID_REASON = "no usable identifier: userId/anonymousId are missing or blocked placeholder values";
 
+    /**
+     * The plain reactive pool under Hibernate Reactive: the stitcher's statements are fixed SQL with
+     * array parameters, so an ORM session would only add per-statement work (deploy/bench/journey).
+     */
     @Inject
-    Mutiny.SessionFactory sessions;
+    Pool pool;
 
     @Inject
     IdentityGraph identity;
@@ -99,8 +104,8 @@ public class JourneyStitcher {
                 .invoke(outcomes -> outcomes.forEach(metrics::touchpoint));
     }
 
-    private <T> Uni<T> inTransaction(Function<Mutiny.Session, Uni<T>> work, String what, int contentionAttempts) {
-        return onRecordContext(Uni.createFrom().deferred(() -> sessions.withTransaction((s, tx) -> work.apply(s))))
+    private <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work, String what, int contentionAttempts) {
+        return onRecordContext(Uni.createFrom().deferred(() -> pool.withTransaction(work)))
                 // PostgreSQL unreachable is not the record's fault: the partition waits, so an outage
                 // never sends good touchpoints to the dead-letter topic
                 .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf("%s wait for PostgreSQL: %s", what,
@@ -114,8 +119,8 @@ public class JourneyStitcher {
     }
 
     /**
-     * Hibernate Reactive runs only on the Vert.x context of the record. A retry's back-off delay
-     * resumes on a worker thread, so every attempt is subscribed on that context again.
+     * Every attempt runs on the Vert.x context of the record (the consumer's callbacks expect it). A
+     * retry's back-off delay resumes on a worker thread, so every attempt is subscribed on that context again.
      */
     private static <T> Uni<T> onRecordContext(Uni<T> attempt) {
         Context context = Vertx.currentContext();
@@ -126,7 +131,7 @@ public class JourneyStitcher {
     /** One attempt at one batch: reads, then resolution and stages in memory, then writes. */
     private final class Batch {
 
-        private final Mutiny.Session s;
+        private final SqlConnection s;
         private final List<TouchpointEvent> events;
         private final Outcome[] outcomes;
         private final Instant now = Instant.now();
@@ -144,7 +149,7 @@ public class JourneyStitcher {
         /** Per record: the identifiers it may link or be suppressed by. */
         private final List<List<Identifier>> lookups;
 
-        Batch(Mutiny.Session s, List<TouchpointEvent> events) {
+        Batch(SqlConnection s, List<TouchpointEvent> events) {
             this.s = s;
             this.events = events;
             this.outcomes = new Outcome[events.size()];
