@@ -8,7 +8,8 @@
 # Needs `./mvnw -pl ingest-service package -DskipTests` (target/quarkus-app) and deploy/stack built
 # (deploy/stack/target). Environment: BENCH_KAFKA_PORT (29092; the controller is the next port),
 # BENCH_REDIS_PORT (26379), BENCH_INGEST_PORT (28081), INGEST_JAVA_OPTS (-Xmx512m), and what run.sh
-# takes. A fresh stack because Redis's dedup state grows with every run (see README.md).
+# takes; PRODUCER_BATCH_SIZE is given to both ingest and ProducerPerformance. A fresh stack because
+# Redis's dedup state grows with every run (see README.md).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,7 +37,7 @@ grep -q 'TOUCHPOINT-STACK READY' "$WORK/stack.log" || { tail -20 "$WORK/stack.lo
 
 QUARKUS_PROFILE=dev QUARKUS_HTTP_PORT=$INGEST_PORT KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
   TOUCHPOINT_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-  "$JAVA" ${INGEST_JAVA_OPTS:--Xmx512m} -jar "$APP" </dev/null >"$WORK/ingest.log" 2>&1 &
+  "$JAVA" ${INGEST_JAVA_OPTS:--Xmx512m} ${PRODUCER_BATCH_SIZE:+-Dtouchpoint.producer.batch.size=$PRODUCER_BATCH_SIZE} -jar "$APP" </dev/null >"$WORK/ingest.log" 2>&1 &
 pids+=($!)
 echo "stack pid ${pids[0]}, ingest pid ${pids[1]} (logs in $WORK)"
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$INGEST_PORT/q/health/ready" 2>/dev/null && break; sleep 0.5; done

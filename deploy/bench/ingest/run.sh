@@ -34,6 +34,8 @@ INGEST_URL=${INGEST_URL:-http://127.0.0.1:8081}
 KAFKA=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:19092}
 WRITE_KEY=${WRITE_KEY:-dev-write-key}
 PRODUCER_RECORDS=${PRODUCER_RECORDS:-2000000}
+# ingest's batch.size (touchpoint.producer.batch.size); set both sides together (fresh.sh does)
+PRODUCER_BATCH_SIZE=${PRODUCER_BATCH_SIZE:-65536}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 CONNECTIONS=64
 WRK_THREADS=${WRK_THREADS:-2}
@@ -99,7 +101,7 @@ for run in $(seq 1 "$RUNS"); do
   /usr/bin/time -f 'PRODUCER_CPU %U %S' -o "$OUT/producer-$run.time" \
     "$JAVA" -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic bench.producer.v1 \
     --num-records "$PRODUCER_RECORDS" --record-size 400 --throughput -1 \
-    --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size=65536 \
+    --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size="$PRODUCER_BATCH_SIZE" \
     >"$OUT/producer-$run.txt" 2>&1
   kafka_after=$(ticks "$PID_KAFKA")
   # last line: "N records sent, R records/sec (…), A ms avg latency, M ms max latency, p50 ms 50th, …, p99 ms 99th, …"

@@ -228,7 +228,8 @@ public class IngestService {
         // the same messageId twice in one request is one event
         List<PreparedTouchpoint> distinct = new ArrayList<>(touchpoints.size());
         List<String> messageIds = new ArrayList<>(touchpoints.size());
-        Set<String> seen = new HashSet<>();
+        // sized for a batch of distinct ids: growing it was visible in the profile under batch load
+        Set<String> seen = new HashSet<>(touchpoints.size() * 2);
         for (PreparedTouchpoint t : touchpoints) {
             // an id ingest generated is new by construction: only the clients' ids can repeat, and only
             // they are claimed (null: nothing to claim)
