@@ -50,6 +50,7 @@ if [[ ! -d "$HERE/target/lib" ]]; then
 fi
 CP="$HERE/target/lib/*"
 mkdir -p "$OUT"
+rm -f "$OUT"/*.txt "$OUT"/*.time # no figures of an earlier bench left among this one's
 curl -fsS -o /dev/null "$INGEST_URL/q/health/ready" || { echo "ingest is not ready at $INGEST_URL" >&2; exit 1; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 

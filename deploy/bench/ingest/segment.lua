@@ -6,11 +6,14 @@
 --   wrk -t2 -c64 -d20s -s segment.lua http://127.0.0.1:8081/v1/track      (EVENTS=1: one event)
 --
 -- Environment: EVENTS (events per request; 1 = a single call without the batch envelope),
--- AUTH (the Authorization header), RUN_ID (distinguishes bench runs; default: time and a random).
+-- AUTH (the Authorization header), RUN_ID (distinguishes bench runs; default: time and a random),
+-- MESSAGE_IDS (1; 0 sends events without messageId, so ingest generates them and claims nothing in
+-- Redis: a comparison only, SDKs always send one).
 -- Each event is ~400 B of JSON; the body is built per request from fixed pieces around the
 -- messageIds, so the generator spends little CPU on it. done() prints one line the bench parses.
 
 local events = tonumber(os.getenv("EVENTS") or "100")
+local with_ids = os.getenv("MESSAGE_IDS") ~= "0"
 local auth = os.getenv("AUTH") or ""
 math.randomseed(os.time() + math.floor(os.clock() * 1000000))
 local run_id = os.getenv("RUN_ID") or string.format("%x%06x", os.time(), math.random(0, 0xffffff))
@@ -26,14 +29,14 @@ end
 
 -- one event with a marker where its messageId goes; ~400 B with a 36-character messageId
 local function event(i, with_type)
-   local head = with_type and '{"type":"track",' or '{'
-   local e = head .. '"messageId":"\1","anonymousId":"bench-anon-' .. string.format("%05d", i)
+   local head = (with_type and '{"type":"track",' or '{') .. (with_ids and '"messageId":"\1",' or '')
+   local e = head .. '"anonymousId":"bench-anon-' .. string.format("%05d", i)
       .. '","event":"Product Viewed","properties":{"product_id":"p-' .. string.format("%05d", i)
       .. '","price":49.9,"currency":"EUR","category":"headphones","name":"Wireless Headphones","pad":"\2"},'
       .. '"context":{"page":{"url":"https://shop.example.com/p/' .. string.format("%05d", i)
       .. '"},"userAgent":"Mozilla/5.0 (X11; Linux x86_64) touchpoint-bench"},'
       .. '"timestamp":"2026-11-23T10:00:00.000Z"}'
-   local size = #e - 2 + 36
+   local size = #e - 1 + (with_ids and 35 or 0)
    return (e:gsub("\2", string.rep("x", math.max(0, 400 - size))))
 end
 
