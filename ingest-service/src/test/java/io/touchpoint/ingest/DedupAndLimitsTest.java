@@ -158,6 +158,23 @@ class DedupAndLimitsTest {
     }
 
     @Test
+    void aBatchOfMoreMessageIdsThanOneRedisCommandTakesIsClaimedWhole() {
+        // the claim script reads and writes at most 1000 fields per command (Lua's unpack): 1,500 here
+        String run = "big-" + UUID.randomUUID() + "-";
+        StringBuilder body = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 1500; i++) {
+            body.append(i > 0 ? "," : "").append("{\"type\":\"track\",\"anonymousId\":\"big\",\"event\":\"Bulk\",")
+                    .append("\"messageId\":\"").append(run).append(i).append("\"}");
+        }
+        String batch = body.append("]}").toString();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().header("Authorization", DEV_BASIC).contentType("application/json").body(batch)
+                    .when().post("/v1/batch").then().statusCode(200).body("accepted", equalTo(1500));
+        }
+        assertEquals(1500, count(run), "every messageId published once; the repeated batch was all duplicates");
+    }
+
+    @Test
     void messageIdsIngestGeneratedAreNotClaimed() throws Exception {
         // they cannot repeat: no claim, no Redis entry
         String bucket = bucketKey(redisNow() / WINDOW_MS);
