@@ -3,6 +3,7 @@ package io.touchpoint.journey.messaging;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -19,6 +20,11 @@ public class RelayStartGate implements Scheduled.SkipPredicate {
 
     void onStart(@Observes StartupEvent event) {
         started = true;
+    }
+
+    /** Shutting down: the pool closes, a pass would only fail (the rows wait for the next start or instance). */
+    void onStop(@Observes ShutdownEvent event) {
+        started = false;
     }
 
     @Override

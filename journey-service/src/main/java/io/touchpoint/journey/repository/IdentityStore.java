@@ -264,15 +264,15 @@ public class IdentityStore {
                 "delete from stage_history x using unnest($1::uuid[], $2::uuid[]) m(f, t)"
                         + " where x.customer_id = m.f and x.customer_id = any($1)",
                 "update customer x set merged_into = m.t" + pairs + " where x.merged_into = m.f and x.merged_into = any($1)");
-        // one statement after the other: a connection runs one query at a time
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        // sent together (pipelined): the connection runs them in this order
+        List<Uni<Void>> sent = new ArrayList<>();
         for (String sql : steps) {
-            chain = chain.chain(() -> c.preparedQuery(sql).execute(args(from, to))).replaceWithVoid();
+            sent.add(c.preparedQuery(sql).execute(args(from, to)).replaceWithVoid());
         }
-        return chain.chain(() -> c.preparedQuery("update customer x set merged_into = m.t, merged_at = $3" + pairs
+        sent.add(c.preparedQuery("update customer x set merged_into = m.t, merged_at = $3" + pairs
                         + " where x.id = m.f and x.id = any($1)")
-                .execute(args(from, to, param(now))))
-                .replaceWithVoid();
+                .execute(args(from, to, param(now))).replaceWithVoid());
+        return Uni.join().all(sent).andFailFast().replaceWithVoid();
     }
 
     /** The live customer an id resolves to (following merges), if the id was ever issued and is not erased. */

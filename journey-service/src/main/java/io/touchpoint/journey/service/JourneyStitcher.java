@@ -17,6 +17,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -167,13 +168,14 @@ public class JourneyStitcher {
             }
             // erasure takes the same locks, so it is wholly before or wholly after this batch; and
             // everything below is read after the locks, so it sees other batches' committed work
-            return identities.lockBuckets(s, buckets).invoke(() -> mark("lock"))
-                    .chain(() -> {
-                        Set<Identifier> ids = allLookups();
-                        Set<String> digests = new LinkedHashSet<>();
-                        ids.forEach(id -> digests.add(suppression.digest(id)));
-                        return identities.known(s, messageIds(), digests, ids);
-                    }).invoke(() -> mark("known"))
+            Set<Identifier> ids = allLookups();
+            Set<String> digests = new LinkedHashSet<>();
+            ids.forEach(id -> digests.add(suppression.digest(id)));
+            // sent together (pipelined): PostgreSQL runs the read after the locks are granted
+            Uni<Void> locked = identities.lockBuckets(s, buckets);
+            Uni<IdentityStore.Known> read = identities.known(s, messageIds(), digests, ids);
+            return Uni.join().all(locked.replaceWith(() -> (IdentityStore.Known) null), read).andFailFast()
+                    .map(both -> both.get(1)).invoke(() -> mark("lock+known"))
                     .map(this::classify)
                     .chain(owners -> {
                         Set<UUID> known = new TreeSet<>(owners.values());
@@ -375,15 +377,24 @@ public class JourneyStitcher {
                 rows.add(new TouchpointStore.NewTouchpoint(e, customerOf.get(i), stageOf.get(e.messageId())));
             }
             mark("prep");
-            return identities.createCustomers(s, graph.newCustomers()).invoke(() -> mark("w-cust"))
-                    .chain(() -> identities.mergeAll(s, merges, now)).invoke(() -> mark("w-merge" + merges.size()))
-                    .chain(() -> identities.attachAll(s, graph.attachments(), now)).invoke(() -> mark("w-ident"))
-                    .chain(() -> identities.recordConflicts(s, graph.conflicts(), now)).invoke(() -> mark("w-confl"))
-                    .chain(() -> touchpoints.insertAll(s, rows)).invoke(() -> mark("w-tp"))
-                    .chain(() -> touchpoints.setStages(s, storedStageUpdates)).invoke(() -> mark("w-stg"))
-                    .chain(() -> touchpoints.deleteStages(s, stageDeletes))
-                    .chain(() -> touchpoints.saveStages(s, stageSaves)).invoke(() -> mark("w-hist"))
-                    .chain(() -> outbox.addAll(s, all)).invoke(() -> mark("w-outbox"));
+            // Every write is sent without waiting for the one before (pipelined on the transaction's
+            // connection, which runs them in this order): each statement's rows are built while
+            // PostgreSQL runs the previous ones. The first failure fails the batch (and the transaction).
+            List<Supplier<Uni<Void>>> writes = List.of(
+                    () -> identities.createCustomers(s, graph.newCustomers()),
+                    () -> identities.mergeAll(s, merges, now),
+                    () -> identities.attachAll(s, graph.attachments(), now),
+                    () -> identities.recordConflicts(s, graph.conflicts(), now),
+                    () -> touchpoints.insertAll(s, rows),
+                    () -> touchpoints.setStages(s, storedStageUpdates),
+                    () -> touchpoints.deleteStages(s, stageDeletes),
+                    () -> touchpoints.saveStages(s, stageSaves),
+                    () -> outbox.addAll(s, all));
+            List<Uni<Void>> sent = new ArrayList<>(writes.size());
+            for (Supplier<Uni<Void>> w : writes) {
+                sent.add(Uni.createFrom().<Void>deferred(w::get));
+            }
+            return Uni.join().all(sent).andFailFast().replaceWithVoid().invoke(() -> mark("writes"));
         }
     }
 
