@@ -84,7 +84,9 @@ public class TransitionRelay {
         again.set(false);
         pass(context).subscribe().with(
                 count -> {
-                    if (count > 0 || again.get()) {
+                    // a full pass may have left rows behind; a short one drained the outbox, unless a
+                    // trigger arrived meanwhile (an empty pass costs a transaction and an index scan)
+                    if (count >= config.outbox().batchSize() || again.get()) {
                         drain(context);
                     } else {
                         finish(context);
