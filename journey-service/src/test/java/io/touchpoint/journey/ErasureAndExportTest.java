@@ -97,6 +97,15 @@ class ErasureAndExportTest {
                 v -> v >= before + 1);
         customerByIdentifier("anonymous_id:anon-new-" + n).then().statusCode(404);
         assertEquals(0, count("select count(*) from touchpoint where message_id = '" + comeback.get("messageId") + "'"));
+
+        // re-delivered, the same record is a duplicate: dropped again, but not counted as suppressed twice
+        double suppressedOnce = TestTouchpoints.counter("touchpoint.journey.touchpoints", "outcome", "suppressed");
+        double duplicates = TestTouchpoints.counter("touchpoint.journey.touchpoints", "outcome", "duplicate");
+        send(comeback);
+        await("duplicate counter", () -> TestTouchpoints.counter("touchpoint.journey.touchpoints", "outcome", "duplicate"),
+                v -> v >= duplicates + 1);
+        assertEquals(suppressedOnce, TestTouchpoints.counter("touchpoint.journey.touchpoints", "outcome", "suppressed"));
+        assertEquals(0, count("select count(*) from touchpoint where message_id = '" + comeback.get("messageId") + "'"));
     }
 
     @Test

@@ -198,6 +198,20 @@ class StitchingConsistencyTest {
         String name = TestTouchpoints.unique("touchpoints.consistency");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestTouchpoints.bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(name, 6, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            // Metadata can name the leader before the broker has created the partition's log: a produce
+            // then gets NOT_LEADER_OR_FOLLOWER, and the idempotent producer can go on to retry with
+            // OUT_OF_ORDER_SEQUENCE_NUMBER until its timeout (seen on a loaded machine). Wait for the logs.
+            List<Integer> brokers = admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).stream().map(n -> n.id()).toList();
+            TestTouchpoints.await("partition logs", () -> {
+                try {
+                    Set<TopicPartition> present = new java.util.HashSet<>();
+                    admin.describeLogDirs(brokers).allDescriptions().get(10, TimeUnit.SECONDS).values()
+                            .forEach(dirs -> dirs.values().forEach(d -> present.addAll(d.replicaInfos().keySet())));
+                    return present.stream().filter(tp -> tp.topic().equals(name)).count();
+                } catch (Exception e) {
+                    return 0L;
+                }
+            }, n -> n == 6);
         }
         // wait until the producer sees all six partitions (slow on a busy machine)
         TestTouchpoints.await("topic metadata", () -> TestTouchpoints.producer().partitionsFor(name).size(), n -> n == 6);

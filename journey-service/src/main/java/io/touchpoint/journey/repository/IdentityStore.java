@@ -101,7 +101,7 @@ public class IdentityStore {
     }
 
     /**
-     * In one round trip: which of the messageIds are stored already, which digests are on the
+     * In one round trip: which of the messageIds are stored already (or were suppressed before), which digests are on the
      * suppression list (identifiers of erased customers), and the customers holding the identifiers.
      * Each key is looked up through its index (a lateral subquery per key): a hash join would read the
      * whole table for every batch.
@@ -115,8 +115,10 @@ public class IdentityStore {
             types[n] = i.type();
             values[n++] = i.value();
         }
+        // a messageId is known when stored, or when it was dropped before as suppressed
         return c.preparedQuery("select 'm', k.m, null::text, null::uuid from unnest($1::text[]) k(m)"
-                        + " cross join lateral (select 1 from touchpoint t where t.message_id = k.m limit 1) x"
+                        + " cross join lateral (select 1 from touchpoint t where t.message_id = k.m"
+                        + " union all select 1 from suppressed_touchpoint s where s.message_id = k.m limit 1) x"
                         + " union all select 's', k.d, null, null from unnest($2::text[]) k(d)"
                         + " cross join lateral (select 1 from suppression x where x.digest = k.d limit 1) x"
                         + " union all select 'i', k.t, k.v, x.customer_id from unnest($3::text[], $4::text[]) k(t, v)"

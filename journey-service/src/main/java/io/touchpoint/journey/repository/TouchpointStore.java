@@ -117,6 +117,20 @@ public class TouchpointStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * Remembers the messageIds of touchpoints dropped as suppressed, so that a re-delivery is a
+     * duplicate (and not counted as suppressed again).
+     */
+    public Uni<Void> recordSuppressed(SqlConnection c, List<String> messageIds, Instant now) {
+        if (messageIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return c.preparedQuery("insert into suppressed_touchpoint (message_id, suppressed_at)"
+                        + " select m, $2 from unnest($1::text[]) m on conflict (message_id) do nothing")
+                .execute(args(SqlValues.texts(messageIds), param(now)))
+                .replaceWithVoid();
+    }
+
     /** Per customer: the corrected time of its latest touchpoint (absent: none) and its stage history. */
     public record StageState(Map<UUID, Instant> latest, Map<UUID, List<StageEntry>> histories) {
     }

@@ -136,6 +136,8 @@ public class JourneyStitcher {
         private final List<TouchpointEvent> events;
         private final Outcome[] outcomes;
         private final Instant now = Instant.now();
+        /** Records dropped as suppressed: their messageIds are remembered, nothing else. */
+        private final List<String> suppressedIds = new ArrayList<>();
         /** Records to store, in batch order. */
         private final List<Integer> live = new ArrayList<>();
         private IdentityBatch graph;
@@ -240,6 +242,7 @@ public class JourneyStitcher {
                 } else if (!known.suppressedDigests().isEmpty() && lookups.get(i).stream()
                         .anyMatch(id -> known.suppressedDigests().contains(suppression.digest(id)))) {
                     outcomes[i] = Outcome.SUPPRESSED;
+                    suppressedIds.add(e.messageId());
                 } else {
                     live.add(i);
                 }
@@ -389,7 +392,8 @@ public class JourneyStitcher {
                     () -> touchpoints.setStages(s, storedStageUpdates),
                     () -> touchpoints.deleteStages(s, stageDeletes),
                     () -> touchpoints.saveStages(s, stageSaves),
-                    () -> outbox.addAll(s, all));
+                    () -> outbox.addAll(s, all),
+                    () -> touchpoints.recordSuppressed(s, suppressedIds, now));
             List<Uni<Void>> sent = new ArrayList<>(writes.size());
             for (Supplier<Uni<Void>> w : writes) {
                 sent.add(Uni.createFrom().<Void>deferred(w::get));
