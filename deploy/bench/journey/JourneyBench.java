@@ -267,6 +267,7 @@ public class JourneyBench {
     }
 
     static void produce(String bootstrap, List<String[]> records) throws Exception {
+        awaitPartitionLogs(bootstrap, "touchpoints.v1");
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -281,6 +282,32 @@ public class JourneyBench {
             for (Future<?> f : sent) {
                 f.get(60, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * Metadata can name a partition's leader before the broker has created its log; an idempotent
+     * producer that meets NOT_LEADER_OR_FOLLOWER there can go on retrying with OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until its timeout (seen on a loaded machine). So wait until the broker holds every partition's log.
+     */
+    static void awaitPartitionLogs(String bootstrap, String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+            List<Integer> brokers = admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).stream().map(n -> n.id()).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                long present = admin.describeLogDirs(brokers).allDescriptions().get(10, TimeUnit.SECONDS).values().stream()
+                        .flatMap(dirs -> dirs.values().stream())
+                        .flatMap(d -> d.replicaInfos().keySet().stream())
+                        .filter(tp -> tp.topic().equals(topic)).count();
+                if (present >= partitions) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("the broker has not created the partitions of " + topic);
         }
     }
 
