@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stitching throughput of journey-service (events/s committed), median of several runs.
-#   deploy/bench/journey/run.sh [events=20000] [runs=3]
+#   deploy/bench/journey/run.sh [events=20000] [runs=3] [warm-up events=0: measured after them]
 # Builds the packaged journey-service if needed, then per run: a fresh embedded Kafka + PostgreSQL,
 # the backlog produced first, the service started on it; throughput from touchpoint.stored_at.
 set -euo pipefail
@@ -14,4 +14,4 @@ if [[ ! -f "$JAR" || -n "${REBUILD:-}" ]]; then
 fi
 CP_FILE="$ROOT/journey-service/target/bench.classpath"
 ./mvnw -B -ntp -q -pl journey-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
-exec java -Djourney.jar="$JAR" -cp "$(cat "$CP_FILE")" "$ROOT/deploy/bench/journey/JourneyBench.java" "$EVENTS" "$RUNS"
+exec java -Djourney.jar="$JAR" -cp "$(cat "$CP_FILE")" "$ROOT/deploy/bench/journey/JourneyBench.java" "$EVENTS" "$RUNS" "${3:-0}"
