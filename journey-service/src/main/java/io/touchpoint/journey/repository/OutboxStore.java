@@ -27,11 +27,10 @@ public class OutboxStore {
     @Inject
     ObjectMapper json;
 
-    public Uni<Void> add(Mutiny.Session s, Transition t) {
-        return addAll(s, List.of(t));
-    }
-
-    /** Adds the transitions in the given order, on the stitcher's plain reactive connection. */
+    /**
+     * Adds the transitions in the given order, on the stitcher's plain reactive connection (the relay
+     * publishes by id, so order is kept per customer).
+     */
     public Uni<Void> addAll(SqlConnection c, List<Transition> transitions) {
         if (transitions.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -57,26 +56,20 @@ public class OutboxStore {
                 .replaceWithVoid();
     }
 
-    /** Adds the transitions in the given order (the relay publishes by id, so order is kept per customer). */
-    public Uni<Void> addAll(Mutiny.Session s, List<Transition> transitions) {
-        if (transitions.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        JsonRows rows = new JsonRows();
+    /** Adds one transition in a Hibernate Reactive transaction (erasure). */
+    public Uni<Void> add(Mutiny.Session s, Transition t) {
+        String payload;
         try {
-            for (int i = 0; i < transitions.size(); i++) {
-                Transition t = transitions.get(i);
-                rows.row().put("n", i).put("k", t.customerId()).put("tid", t.transitionId())
-                        .raw("p", json.writeValueAsString(t));
-            }
+            payload = json.writeValueAsString(t);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
         return s.createNativeQuery("insert into outbox (topic, record_key, transition_id, payload)"
-                        + " select :topic, r.k, r.tid, r.p from jsonb_to_recordset(cast(cast(:r as text) as jsonb))"
-                        + " as r(n int, k text, tid text, p jsonb) order by r.n")
+                        + " values (:topic, :k, :tid, cast(cast(:p as text) as jsonb))")
                 .setParameter("topic", Transition.TOPIC)
-                .setParameter("r", rows.json())
+                .setParameter("k", t.customerId())
+                .setParameter("tid", t.transitionId())
+                .setParameter("p", payload)
                 .executeUpdate()
                 .replaceWithVoid();
     }
