@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stitching throughput of journey-service (events/s committed), median of several runs.
 #   deploy/bench/journey/run.sh [events=20000] [runs=3] [warm-up events=0: measured after them]
+# JOURNEY_JAR=path/quarkus-run.jar measures another build (A/B against an earlier commit).
 # Builds the packaged journey-service if needed, then per run: a fresh embedded Kafka + PostgreSQL,
 # the backlog produced first, the service started on it; throughput from touchpoint.stored_at.
 set -euo pipefail
@@ -8,7 +9,7 @@ ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
 EVENTS="${1:-20000}"
 RUNS="${2:-3}"
 cd "$ROOT"
-JAR="$ROOT/journey-service/target/quarkus-app/quarkus-run.jar"
+JAR="${JOURNEY_JAR:-$ROOT/journey-service/target/quarkus-app/quarkus-run.jar}"
 if [[ ! -f "$JAR" || -n "${REBUILD:-}" ]]; then
   ./mvnw -B -ntp -q -DskipTests -pl journey-service package
 fi

@@ -176,7 +176,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void startPostgres() throws Exception {
         Path dir = options.dataDir.resolve("postgres");
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPort(options.postgresPort)
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(!options.persistent)
@@ -184,8 +184,21 @@ public final class LocalStack implements AutoCloseable {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", options.persistent ? "on" : "off")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+                .setPGStartupWait(Duration.ofSeconds(60));
+        // e.g. TOUCHPOINT_STACK_POSTGRES_SETTINGS="shared_buffers=1GB,max_wal_size=8GB" (the benchmarks
+        // size PostgreSQL as a server, not as a laptop default; deploy/bench/journey/README.md)
+        String extra = System.getenv("TOUCHPOINT_STACK_POSTGRES_SETTINGS");
+        if (extra != null && !extra.isBlank()) {
+            for (String setting : extra.split(",")) {
+                String[] kv = setting.split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("TOUCHPOINT_STACK_POSTGRES_SETTINGS: expected name=value, got " + setting);
+                }
+                builder.setServerConfig(kv[0].trim(), kv[1].trim());
+            }
+            log("postgres settings: " + extra);
+        }
+        EmbeddedPostgres postgres = builder.start();
         started.add(postgres);
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
