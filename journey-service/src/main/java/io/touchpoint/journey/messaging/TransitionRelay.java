@@ -26,11 +26,11 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * Publishes outbox rows to {@code journey.transitions.v1}, keyed by customerId, in id order, and marks
- * them sent only after Kafka acknowledged them (acks=all). Rows are locked with
- * {@code FOR UPDATE SKIP LOCKED} for the duration of a pass, so several instances share the outbox.
- * If the service dies between commit and publication the rows stay unsent and the next pass (of any
- * instance) publishes them: at least once, consumers dedupe by transitionId.
+ * Publishes outbox rows to {@code journey.transitions.v1}, keyed by customerId, in id order. A pass
+ * deletes its rows in a transaction ({@code FOR UPDATE SKIP LOCKED}, so several instances share the
+ * outbox) and commits only after Kafka acknowledged every one of them (acks=all). If a publication
+ * fails or the service dies before the commit, the transaction rolls back, the rows are there again
+ * and the next pass (of any instance) publishes them: at least once, consumers dedupe by transitionId.
  */
 @ApplicationScoped
 public class TransitionRelay {
@@ -106,9 +106,9 @@ public class TransitionRelay {
         }
     }
 
-    /** One batch: lock, publish in order, wait for every ack, mark sent, commit. Returns rows published. */
+    /** One batch: take (delete) in id order, publish in order, wait for every ack, commit. Returns rows published. */
     Uni<Integer> pass(Context context) {
-        return pool.withTransaction(c -> outbox.lockUnsent(c, config.outbox().batchSize())
+        return pool.withTransaction(c -> outbox.takeUnsent(c, config.outbox().batchSize())
                 .chain(rows -> {
                     if (rows.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -117,7 +117,6 @@ public class TransitionRelay {
                     return Uni.join().all(sends).andFailFast()
                             // acks arrive on Kafka's thread; the transaction goes on on this context
                             .emitOn(r -> context.runOnContext(x -> r.run()))
-                            .chain(() -> outbox.markSent(c, rows.stream().map(OutboxStore.Pending::id).toList()))
                             .invoke(() -> metrics.published(rows.size()))
                             .replaceWith(rows.size());
                 }));

@@ -1,6 +1,7 @@
 package io.touchpoint.journey.repository;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,7 @@ import io.touchpoint.journey.service.Transition;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
-/** The transitions outbox: written in the journey's transaction, drained by the relay. */
+/** The transitions outbox: written in the journey's transaction, drained (deleted once published) by the relay. */
 @ApplicationScoped
 public class OutboxStore {
 
@@ -75,25 +76,26 @@ public class OutboxStore {
     }
 
     /**
-     * Locks up to {@code limit} unsent rows in id order, skipping rows another relay holds, so several
-     * instances share the work without publishing a row twice at the same time.
+     * Takes up to {@code limit} rows in id order: deletes them in the caller's transaction and returns
+     * them, skipping rows another relay holds, so several instances share the work without publishing
+     * a row twice at the same time. The caller publishes them before it commits; a failed publication
+     * rolls the transaction back and the rows are there again. Deleting instead of marking rows sent
+     * keeps the table as small as the backlog and writes each row once more, not twice (an update of
+     * sent_at wrote a new row version and index entry per transition; deploy/bench/journey).
      */
-    public Uni<List<Pending>> lockUnsent(SqlConnection c, int limit) {
-        return c.preparedQuery("select id, record_key, payload::text from outbox where sent_at is null"
-                        + " order by id limit $1 for update skip locked")
+    public Uni<List<Pending>> takeUnsent(SqlConnection c, int limit) {
+        return c.preparedQuery("delete from outbox where id in"
+                        + " (select id from outbox order by id limit $1 for update skip locked)"
+                        + " returning id, record_key, payload::text")
                 .execute(SqlValues.args(limit))
                 .map(rows -> {
                     List<Pending> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
                         out.add(new Pending(r.getLong(0), r.getString(1), r.getString(2)));
                     }
+                    // RETURNING gives no order: publish in id order (per customer, the order written)
+                    out.sort(Comparator.comparingLong(Pending::id));
                     return out;
                 });
-    }
-
-    public Uni<Void> markSent(SqlConnection c, List<Long> ids) {
-        return c.preparedQuery("update outbox set sent_at = now() where id = any($1::bigint[])")
-                .execute(SqlValues.args((Object) ids.toArray(new Long[0])))
-                .replaceWithVoid();
     }
 }
