@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.touchpoint.ingest.repository.DedupWindowAccess;
 
 /** Dedup in Redis, sources and channels, IP anonymisation and rate limits, against a real Kafka and Redis. */
 @QuarkusTest
@@ -56,13 +58,29 @@ class DedupAndLimitsTest {
     /** The dedup window of the test profile (the default). */
     private static final long WINDOW_MS = 24 * 3600 * 1000L;
 
-    /** What another instance leaves in the shared Redis for a messageId claimed at {@code at} (Redis ms) by {@code claim}. */
+    /**
+     * What another instance leaves in the shared Redis for a messageId claimed at {@code at} (Redis ms)
+     * by {@code claim}: the field is the messageId's digest, the value the claim id.
+     */
     private static void entry(String messageId, long at, String claim) throws Exception {
-        redis("HSET", bucketKey(at / WINDOW_MS), messageId, at + ":" + claim);
+        redis("HSET", bucketKey(at / WINDOW_MS), DedupWindowAccess.field(messageId), claim);
+    }
+
+    /** The claim of another instance: {@code d} (done) or {@code p} (pending), claimed at {@code at}. */
+    private static void claim(String claim, char state, long at) throws Exception {
+        redis("SET", claimKey(claim), state + Long.toString(at), "PX", "60000");
+    }
+
+    private static String claimKey(String claim) {
+        return "tp:ingest:claim-v2:{dev-web}:" + claim;
     }
 
     private static String bucketKey(long bucket) {
-        return "tp:ingest:dedup-bucket:{dev-web}:" + bucket;
+        return bucketKey("dev-web", bucket);
+    }
+
+    private static String bucketKey(String source, long bucket) {
+        return "tp:ingest:dedup-v2:{" + source + "}:" + bucket;
     }
 
     /** Redis's clock in ms: claims are timed by it, so every instance sees the same buckets. */
@@ -83,9 +101,9 @@ class DedupAndLimitsTest {
         // and one whose record is still waiting for Kafka's acknowledgement there (claim pending)
         String done = "other-instance-done-" + UUID.randomUUID();
         String pending = "other-instance-pending-" + UUID.randomUUID();
-        redis("SET", "tp:ingest:claim:{dev-web}:c-other.1", "done", "PX", "60000");
-        redis("SET", "tp:ingest:claim:{dev-web}:c-other.2", "pending", "PX", "60000");
         long now = redisNow();
+        claim("c-other.1", 'd', now);
+        claim("c-other.2", 'p', now);
         entry(done, now, "c-other.1");
         entry(pending, now, "c-other.2");
 
@@ -98,19 +116,20 @@ class DedupAndLimitsTest {
         assertEquals(0, count(pending), "the other instance's record may still land: not published twice");
 
         // once the other instance gave up (claim released), the retry publishes it
-        redis("DEL", "tp:ingest:claim:{dev-web}:c-other.2");
+        redis("DEL", claimKey("c-other.2"));
         track(pending, "In flight", 200);
         assertEquals(1, count(pending));
         // the messageId now names this request's claim, settled asynchronously right after the acknowledgement
-        String value = bulk(redis("HGET", bucketKey(redisNow() / WINDOW_MS), pending));
-        String claim = value.substring(value.indexOf(':') + 1);
-        assertTrue(!claim.equals("c-other.2"), value);
+        String claim = bulk(redis("HGET", bucketKey(redisNow() / WINDOW_MS), DedupWindowAccess.field(pending)));
+        assertTrue(!claim.equals("c-other.2"), claim);
         String state = "";
-        for (int i = 0; i < 50 && !state.contains("done"); i++) {
-            state = redis("GET", "tp:ingest:claim:{dev-web}:" + claim);
+        for (int i = 0; i < 50 && !state.startsWith("d"); i++) {
+            state = bulk(redis("GET", claimKey(claim)));
             Thread.sleep(100);
         }
-        assertTrue(state.contains("done"), "the claim became final after the acknowledgement: " + state);
+        assertTrue(state.startsWith("d"), "the claim became final after the acknowledgement: " + state);
+        long claimedAt = Long.parseLong(state.substring(1));
+        assertTrue(Math.abs(redisNow() - claimedAt) < 60_000, "the claim keeps its time: " + state);
         // and a repeat is now a duplicate: acknowledged, not published again
         track(pending, "In flight", 200);
         assertEquals(1, count(pending));
@@ -125,13 +144,13 @@ class DedupAndLimitsTest {
         assertEquals(1, count(released), "published by the retry");
         // one that is still pending elsewhere is in flight: 503 until it settles
         String inFlight = "in-flight-" + UUID.randomUUID();
-        redis("SET", "tp:ingest:claim:{dev-web}:c-other.7", "pending", "PX", "60000");
+        claim("c-other.7", 'p', redisNow());
         entry(inFlight, redisNow(), "c-other.7");
         given().header("Authorization", DEV_BASIC).contentType("application/json")
                 .body("{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Waiting\",\"messageId\":\""
                         + inFlight + "\"}]}")
                 .when().post("/v1/batch").then().statusCode(503);
-        redis("SET", "tp:ingest:claim:{dev-web}:c-other.7", "done", "PX", "60000");
+        claim("c-other.7", 'd', redisNow());
         given().header("Authorization", DEV_BASIC).contentType("application/json")
                 .body("{\"batch\":[{\"type\":\"track\",\"anonymousId\":\"a\",\"event\":\"Waiting\",\"messageId\":\""
                         + inFlight + "\"}]}")
@@ -142,12 +161,14 @@ class DedupAndLimitsTest {
     @Test
     void theWindowIsExactAcrossBuckets() throws Exception {
         // claims of the previous bucket count while younger than the window, not a second longer
-        redis("SET", "tp:ingest:claim:{dev-web}:c-yesterday.1", "done", "PX", "60000");
+        // (a claim's time is kept in its claim key: the entries of one claim share it)
         String recent = "window-recent-" + UUID.randomUUID();
         String expired = "window-expired-" + UUID.randomUUID();
         long now = redisNow();
+        claim("c-yesterday.1", 'd', now - WINDOW_MS + 60_000);
+        claim("c-yesterday.2", 'd', now - WINDOW_MS - 60_000);
         entry(recent, now - WINDOW_MS + 60_000, "c-yesterday.1");
-        entry(expired, now - WINDOW_MS - 60_000, "c-yesterday.1");
+        entry(expired, now - WINDOW_MS - 60_000, "c-yesterday.2");
         track(recent, "Within the window", 200);
         track(expired, "Past the window", 200);
         assertEquals(0, count(recent), "claimed 23 h 59 min ago: a duplicate");
@@ -155,6 +176,32 @@ class DedupAndLimitsTest {
         // the bucket of a claim expires a little after it can matter (two windows after it began)
         long ttl = Long.parseLong(redis("PTTL", bucketKey(redisNow() / WINDOW_MS)).trim().substring(1));
         assertTrue(ttl > WINDOW_MS && ttl <= 2 * WINDOW_MS + 60_000, "bucket TTL " + ttl);
+    }
+
+    @Test
+    void thePreviousBucketIsReadOnlyWhenItExistsAndThenCounts() throws Exception {
+        // dev-server: no other test writes its buckets. Without a previous bucket (the first window of
+        // a source) the claim skips it, and a repeat inside the current bucket is still a duplicate
+        String server = basic("dev-server-write-key");
+        long bucket = redisNow() / WINDOW_MS;
+        redis("DEL", bucketKey("dev-server", bucket - 1));
+        String first = "first-window-" + UUID.randomUUID();
+        String body = "{\"anonymousId\":\"a\",\"event\":\"First Window\",\"messageId\":\"" + first + "\"}";
+        for (int i = 0; i < 2; i++) {
+            given().header("Authorization", server).contentType("application/json").body(body)
+                    .when().post("/v1/track").then().statusCode(200);
+        }
+        assertEquals(1, count(first), "a repeat in the current bucket is a duplicate");
+        // a previous bucket that exists is read: claimed (done) a second before the current bucket began
+        String earlier = "previous-bucket-" + UUID.randomUUID();
+        long at = bucket * WINDOW_MS - 1000;
+        redis("SET", "tp:ingest:claim-v2:{dev-server}:c-previous.1", "d" + at, "PX", "60000");
+        redis("HSET", bucketKey("dev-server", bucket - 1), DedupWindowAccess.field(earlier), "c-previous.1");
+        given().header("Authorization", server).contentType("application/json")
+                .body("{\"anonymousId\":\"a\",\"event\":\"Earlier\",\"messageId\":\"" + earlier + "\"}")
+                .when().post("/v1/track").then().statusCode(200);
+        assertEquals(0, count(earlier), "claimed in the previous bucket, within the window: a duplicate");
+        redis("DEL", bucketKey("dev-server", bucket - 1));
     }
 
     @Test
@@ -210,16 +257,19 @@ class DedupAndLimitsTest {
         return lines[1];
     }
 
-    /** One command to the test Redis in RESP, the reply as raw text. */
-    private static String redis(String... command) throws Exception {
+    /** One command to the test Redis in RESP (parts are strings or raw bytes), the reply as raw text. */
+    private static String redis(Object... command) throws Exception {
         URI uri = URI.create(ConfigProvider.getConfig().getValue("quarkus.redis.hosts", String.class));
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-            StringBuilder resp = new StringBuilder("*" + command.length + "\r\n");
-            for (String part : command) {
-                resp.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part)
-                        .append("\r\n");
+            ByteArrayOutputStream resp = new ByteArrayOutputStream();
+            resp.writeBytes(("*" + command.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (Object part : command) {
+                byte[] bytes = part instanceof byte[] b ? b : part.toString().getBytes(StandardCharsets.UTF_8);
+                resp.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                resp.writeBytes(bytes);
+                resp.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
             }
-            socket.getOutputStream().write(resp.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(resp.toByteArray());
             socket.getOutputStream().flush();
             socket.setSoTimeout(5000);
             byte[] buffer = new byte[512];

@@ -1,5 +1,8 @@
 package io.touchpoint.ingest.repository;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -20,19 +23,20 @@ import io.vertx.mutiny.redis.client.Response;
  * Which messageIds of a source were already published, shared by every ingest instance (Redis).
  *
  * <p>A request <em>claims</em> its messageIds in one script call. The messageIds of a source live in
- * time buckets as long as the dedup window, one hash each ({@code tp:ingest:dedup-bucket:{<sourceId>}:<n>},
+ * time buckets as long as the dedup window, one hash each ({@code tp:ingest:dedup-v2:{<sourceId>}:<n>},
  * n = Redis time / window, expiring two windows and a minute after the bucket began): field = the
- * messageId, value = {@code <claim time ms>:<claimId>}. A claim looks the messageIds up in the current
- * and the previous bucket ({@code HMGET} each; an entry of the previous bucket counts only while it is
- * younger than the window, so the window stays exact) and writes the new ones with one {@code HSET}:
- * a few Redis commands per request instead of a key with its own TTL per messageId, which was most of
- * Redis's work under load (deploy/bench/ingest). The value names the request's <em>claim</em>
- * {@code tp:ingest:claim:{<sourceId>}:<claimId>}, {@code pending} (short TTL) while the records are
- * in the producer; once Kafka settled them the claim becomes {@code done} for the window when Kafka
- * acknowledged any record, or is deleted when Kafka gave up on them all (the messageIds of records
- * that failed beside acknowledged ones are removed from the bucket). So a messageId is final only
- * once its record is durable, and settling costs one command per request. A messageId whose claim is
- * gone (given up, or its instance died and the pending TTL ran out) is free again.
+ * messageId's {@linkplain #digest digest} (16 bytes), value = the claim id. A claim looks the
+ * messageIds up in the current bucket and, when it exists, the previous one ({@code HMGET} each) and
+ * writes the new ones with one {@code HSET}: a few Redis commands per request instead of a key with
+ * its own TTL per messageId, which was most of Redis's work under load (deploy/bench/ingest). The
+ * value names the request's <em>claim</em> {@code tp:ingest:claim-v2:{<sourceId>}:<claimId>}, whose
+ * value is its state and its time (Redis ms): {@code p<time>} (pending, short TTL) while the records
+ * are in the producer; once Kafka settled them it becomes {@code d<time>} (done) for the window when
+ * Kafka acknowledged any record, or is deleted when Kafka gave up on them all (the messageIds of
+ * records that failed beside acknowledged ones are removed from the bucket). So a messageId is final
+ * only once its record is durable, and settling costs one command per request. A messageId whose
+ * claim is gone (given up, or its instance died and the pending TTL ran out) or older than the window
+ * (an entry of the previous bucket) is free again: the window stays exact, not one to two windows.
  *
  * <p>Only clients' messageIds are claimed: one that ingest generated cannot repeat.
  *
@@ -44,8 +48,14 @@ import io.vertx.mutiny.redis.client.Response;
 public class DedupWindow {
 
     private static final Logger LOG = Logger.getLogger(DedupWindow.class);
-    static final String BUCKET_PREFIX = "tp:ingest:dedup-bucket:";
-    static final String CLAIM_PREFIX = "tp:ingest:claim:";
+    /**
+     * Version 2 of the layout (fields are digests, values claim ids, claims carry their time); the keys
+     * of version 1 ({@code tp:ingest:dedup-bucket:}, {@code tp:ingest:claim:}) are not read (ADR 0005).
+     */
+    static final String BUCKET_PREFIX = "tp:ingest:dedup-v2:";
+    static final String CLAIM_PREFIX = "tp:ingest:claim-v2:";
+    /** Bytes of a messageId's digest: the first 128 bits of its SHA-256. */
+    static final int FIELD_BYTES = 16;
 
     public enum Claim {
         /** Ours to publish. */
@@ -62,11 +72,13 @@ public class DedupWindow {
     public static final class Claims {
         private final String claimId;
         private final long bucket;
+        private final long claimedAt;
         private final Claim[] claims;
 
-        Claims(String claimId, long bucket, Claim[] claims) {
+        Claims(String claimId, long bucket, long claimedAt, Claim[] claims) {
             this.claimId = claimId;
             this.bucket = bucket;
+            this.claimedAt = claimedAt;
             this.claims = claims;
         }
 
@@ -76,6 +88,10 @@ public class DedupWindow {
 
         public int size() {
             return claims.length;
+        }
+
+        long bucket() {
+            return bucket;
         }
     }
 
@@ -88,78 +104,89 @@ public class DedupWindow {
     @Inject
     IngestMetrics metrics;
 
-    /** Claim ids: random per instance, then a counter; never "done" or "pending". */
+    /** Claim ids: random per instance, then a counter. */
     private final String instance = "c" + Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
     private final AtomicLong sequence = new AtomicLong();
 
     /**
      * Claims the messageIds of a request in one script call. ARGV: the claim id, the window (ms), the
      * pending TTL (ms), the bucket key prefix and the claim key prefix of the source, then the
-     * messageIds. Returns the bucket written, then only the messageIds that are not ours, as pairs
-     * (position from 1, 1 = duplicate | 2 = in flight): usually nothing. Redis's own clock decides, so
-     * every instance sees the same buckets. Commands take at most 1000 messageIds each (Lua's unpack).
+     * messageIds' digests in one argument (16 bytes each: one argument to encode and parse instead of
+     * one per messageId). Returns the bucket written and the claim time, then only the messageIds that
+     * are not ours, as pairs (position from 1, 1 = duplicate | 2 = in flight): usually nothing. Redis's
+     * own clock decides, so every instance sees the same buckets. The previous bucket is read only when
+     * it exists (not during the first window). Commands take at most 1000 fields each (Lua's unpack).
      */
     private static final String CLAIM = """
             local claim, window, pending_ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-            local prefix, claim_prefix, first = ARGV[4], ARGV[5], 6
+            local prefix, claim_prefix, ids = ARGV[4], ARGV[5], ARGV[6]
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local bucket = math.floor(now / window)
             local current, previous = prefix .. bucket, prefix .. (bucket - 1)
-            local n = #ARGV - first + 1
+            local sub, n = string.sub, #ids / 16
+            local fields = {}
+            for i = 1, n do fields[i] = sub(ids, i * 16 - 15, i * 16) end
             local function lookup(key)
+              if n <= 1000 then return redis.call('HMGET', key, unpack(fields)) end
               local found = {}
-              for from = first, #ARGV, 1000 do
-                local part = redis.call('HMGET', key, unpack(ARGV, from, math.min(from + 999, #ARGV)))
-                for j = 1, #part do found[from - first + j] = part[j] end
+              for from = 1, n, 1000 do
+                local part = redis.call('HMGET', key, unpack(fields, from, math.min(from + 999, n)))
+                for j = 1, #part do found[from + j - 1] = part[j] end
               end
               return found
             end
-            local now_found, before_found = lookup(current), lookup(previous)
-            local out, fields, states = {bucket}, {}, {}
-            local stamp = now .. ':' .. claim
+            local found = lookup(current)
+            local before = false
+            if redis.call('EXISTS', previous) == 1 then before = lookup(previous) end
+            local out, o, new, m, states = {bucket, now}, 2, {}, 0, {}
             for i = 1, n do
-              local entry = now_found[i]
-              if not entry then
-                entry = before_found[i]
-                if entry and now - tonumber(string.match(entry, '^%d+')) >= window then entry = false end
-              end
-              local state = false
-              if entry then
-                local owner = string.match(entry, ':(.*)$')
+              local owner = found[i]
+              if not owner and before then owner = before[i] end
+              local state = 0
+              if owner then
                 state = states[owner]
-                if state == nil then
-                  state = redis.call('GET', claim_prefix .. owner)
+                if not state then
+                  local v = redis.call('GET', claim_prefix .. owner)
+                  state = 0
+                  if v and now - tonumber(sub(v, 2)) < window then
+                    if sub(v, 1, 1) == 'd' then state = 1 else state = 2 end
+                  end
                   states[owner] = state
                 end
               end
-              if state == 'done' then
-                out[#out + 1] = i; out[#out + 1] = 1
-              elseif state == 'pending' then
-                out[#out + 1] = i; out[#out + 1] = 2
+              if state == 0 then
+                new[m + 1] = fields[i]; new[m + 2] = claim; m = m + 2
               else
-                fields[#fields + 1] = ARGV[first + i - 1]; fields[#fields + 1] = stamp
+                out[o + 1] = i; out[o + 2] = state; o = o + 2
               end
             end
-            if #fields > 0 then
-              for from = 1, #fields, 1000 do
-                redis.call('HSET', current, unpack(fields, from, math.min(from + 999, #fields)))
+            if m > 0 then
+              for from = 1, m, 1000 do
+                redis.call('HSET', current, unpack(new, from, math.min(from + 999, m)))
               end
               redis.call('PEXPIREAT', current, (bucket + 2) * window + 60000)
-              redis.call('SET', claim_prefix .. claim, 'pending', 'PX', pending_ttl)
+              redis.call('SET', claim_prefix .. claim, 'p' .. now, 'PX', pending_ttl)
             end
             return out""";
 
     /**
      * KEYS[1] the claim, KEYS[2] the bucket it wrote; ARGV[1] the window (ms), ARGV[2] 1 when Kafka
-     * acknowledged any record of the request, ARGV[3..] the messageIds Kafka gave up on.
+     * acknowledged any record of the request, ARGV[3] the claim time, ARGV[4] the digests of the
+     * messageIds Kafka gave up on (16 bytes each, possibly none).
      */
     private static final String SETTLE = """
-            for from = 3, #ARGV, 1000 do
-              redis.call('HDEL', KEYS[2], unpack(ARGV, from, math.min(from + 999, #ARGV)))
+            local ids = ARGV[4]
+            local n = #ids / 16
+            if n > 0 then
+              local sub, fields = string.sub, {}
+              for i = 1, n do fields[i] = sub(ids, i * 16 - 15, i * 16) end
+              for from = 1, n, 1000 do
+                redis.call('HDEL', KEYS[2], unpack(fields, from, math.min(from + 999, n)))
+              end
             end
             if ARGV[2] == '1' then
-              redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
+              redis.call('SET', KEYS[1], 'd' .. ARGV[3], 'PX', ARGV[1])
             else
               redis.call('DEL', KEYS[1])
             end
@@ -183,19 +210,22 @@ public class DedupWindow {
         if (toClaim == 0) {
             Claim[] fresh = new Claim[n];
             Arrays.fill(fresh, Claim.NEW);
-            return Uni.createFrom().item(new Claims(null, 0, fresh));
+            return Uni.createFrom().item(new Claims(null, 0, 0, fresh));
         }
         String claimId = instance + Long.toString(sequence.incrementAndGet(), 36);
         int claimed = toClaim;
-        return CLAIM_SCRIPT.run(redis, request -> {
-            request.arg(0).arg(claimId).arg(config.dedup().window().toMillis())
-                    .arg(config.dedup().pendingTtl().toMillis()).arg(bucketPrefix(sourceId)).arg(claimPrefix(sourceId));
-            for (String id : messageIds) {
-                if (id != null) {
-                    request.arg(id);
-                }
+        byte[] fields = new byte[toClaim * FIELD_BYTES];
+        MessageDigest sha256 = SHA256.get();
+        int at = 0;
+        for (String id : messageIds) {
+            if (id != null) {
+                digest(sha256, id, fields, at);
+                at += FIELD_BYTES;
             }
-        })
+        }
+        return CLAIM_SCRIPT.run(redis, request -> request.arg(0).arg(claimId).arg(config.dedup().window().toMillis())
+                .arg(config.dedup().pendingTtl().toMillis()).arg(bucketPrefix(sourceId)).arg(claimPrefix(sourceId))
+                .arg(fields))
                 .map(answer -> claims(claimId, messageIds, answer))
                 .ifNoItem().after(config.dedup().timeout()).fail()
                 .onFailure().recoverWithItem(e -> {
@@ -206,7 +236,7 @@ public class DedupWindow {
                     for (int i = 0; i < n; i++) {
                         unchecked[i] = messageIds.get(i) == null ? Claim.NEW : Claim.UNCHECKED;
                     }
-                    return new Claims(null, 0, unchecked);
+                    return new Claims(null, 0, 0, unchecked);
                 });
     }
 
@@ -214,7 +244,7 @@ public class DedupWindow {
         Claim[] claims = new Claim[messageIds.size()];
         Arrays.fill(claims, Claim.NEW);
         int[] positions = null;
-        if (answer.size() > 1) {
+        if (answer.size() > 2) {
             // the script numbers only the messageIds it was sent
             positions = new int[messageIds.size()];
             int sent = 0;
@@ -224,11 +254,11 @@ public class DedupWindow {
                 }
             }
         }
-        for (int i = 1; i + 1 < answer.size(); i += 2) {
+        for (int i = 2; i + 1 < answer.size(); i += 2) {
             int position = positions[answer.get(i).toInteger() - 1];
             claims[position] = answer.get(i + 1).toInteger() == 1 ? Claim.DUPLICATE : Claim.IN_FLIGHT;
         }
-        return new Claims(claimId, answer.get(0).toLong(), claims);
+        return new Claims(claimId, answer.get(0).toLong(), answer.get(1).toLong(), claims);
     }
 
     /**
@@ -240,11 +270,14 @@ public class DedupWindow {
         if (claims.claimId == null) {
             return; // unchecked, or nothing to claim
         }
-        Uni<Response> settled = SETTLE_SCRIPT.run(redis, request -> {
-            request.arg(2).arg(claimPrefix(sourceId) + claims.claimId).arg(bucketPrefix(sourceId) + claims.bucket)
-                    .arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0);
-            failedMessageIds.forEach(request::arg);
-        });
+        byte[] failed = new byte[failedMessageIds.size() * FIELD_BYTES];
+        MessageDigest sha256 = SHA256.get();
+        for (int i = 0; i < failedMessageIds.size(); i++) {
+            digest(sha256, failedMessageIds.get(i), failed, i * FIELD_BYTES);
+        }
+        Uni<Response> settled = SETTLE_SCRIPT.run(redis, request -> request.arg(2)
+                .arg(claimPrefix(sourceId) + claims.claimId).arg(bucketPrefix(sourceId) + claims.bucket)
+                .arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0).arg(claims.claimedAt).arg(failed));
         // A lost confirm leaves the claim to expire after the pending TTL, so a retry may publish again
         // (absorbed downstream); a lost release delays a retry by that TTL.
         settled.subscribe().with(ok -> {
@@ -253,6 +286,32 @@ public class DedupWindow {
 
     private static final RedisScript CLAIM_SCRIPT = new RedisScript(CLAIM);
     private static final RedisScript SETTLE_SCRIPT = new RedisScript(SETTLE);
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    });
+
+    /**
+     * The hash field of a messageId: the first {@value #FIELD_BYTES} bytes of the SHA-256 of its UTF-8
+     * bytes, written to {@code into} at {@code at}. Two distinct messageIds of one source share a field
+     * with probability ~n²/2¹²⁹ for n messageIds in the window (below 10⁻¹⁸ for 10¹⁰), and SHA-256 gives
+     * a client no way to make its ids collide on purpose.
+     */
+    static void digest(MessageDigest sha256, String messageId, byte[] into, int at) {
+        byte[] full = sha256.digest(messageId.getBytes(StandardCharsets.UTF_8));
+        System.arraycopy(full, 0, into, at, FIELD_BYTES);
+    }
+
+    /** The field of one messageId (tests). */
+    static byte[] field(String messageId) {
+        byte[] field = new byte[FIELD_BYTES];
+        digest(SHA256.get(), messageId, field, 0);
+        return field;
+    }
 
     /** The source in braces: all keys of one request share a cluster slot, as a multi-key script needs. */
     static String claimPrefix(String sourceId) {
