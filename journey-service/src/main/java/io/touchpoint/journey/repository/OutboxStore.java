@@ -51,7 +51,7 @@ public class OutboxStore {
             return Uni.createFrom().failure(e);
         }
         return c.preparedQuery("insert into outbox (topic, record_key, transition_id, payload)"
-                        + " select $1, r.k, r.tid, r.p::jsonb from unnest($2::text[], $3::text[], $4::text[]) with ordinality"
+                        + " select $1, r.k, r.tid, r.p from unnest($2::text[], $3::text[], $4::text[]) with ordinality"
                         + " as r(k, tid, p, n) order by r.n")
                 .execute(SqlValues.args(Transition.TOPIC, keys, ids, payloads))
                 .replaceWithVoid();
@@ -66,7 +66,7 @@ public class OutboxStore {
             return Uni.createFrom().failure(e);
         }
         return s.createNativeQuery("insert into outbox (topic, record_key, transition_id, payload)"
-                        + " values (:topic, :k, :tid, cast(cast(:p as text) as jsonb))")
+                        + " values (:topic, :k, :tid, cast(:p as text))")
                 .setParameter("topic", Transition.TOPIC)
                 .setParameter("k", t.customerId())
                 .setParameter("tid", t.transitionId())
@@ -86,7 +86,7 @@ public class OutboxStore {
     public Uni<List<Pending>> takeUnsent(SqlConnection c, int limit) {
         return c.preparedQuery("delete from outbox where id in"
                         + " (select id from outbox order by id limit $1 for update skip locked)"
-                        + " returning id, record_key, payload::text")
+                        + " returning id, record_key, payload")
                 .execute(SqlValues.args(limit))
                 .map(rows -> {
                     List<Pending> out = new ArrayList<>(rows.size());

@@ -44,7 +44,7 @@ public class TouchpointStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A stored JSON value (jsonb read as text); missing when absent. */
+    /** A stored JSON value (json or jsonb read as text); missing when absent. */
     static JsonNode json(Object v) {
         if (v == null) {
             return MissingNode.getInstance();
@@ -52,7 +52,7 @@ public class TouchpointStore {
         try {
             return JSON.readTree(v.toString());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("jsonb column is not JSON", e);
+            throw new IllegalStateException("json column is not JSON", e);
         }
     }
 
@@ -108,7 +108,7 @@ public class TouchpointStore {
         }
         return c.preparedQuery("insert into touchpoint (message_id, customer_id, type, event, channel, source_id,"
                         + " occurred_at, received_at, stage, payload)"
-                        + " select r.m, r.c, r.type, r.event, r.channel, r.source, r.at, r.received, r.stage, r.payload::jsonb"
+                        + " select r.m, r.c, r.type, r.event, r.channel, r.source, r.at, r.received, r.stage, r.payload::json"
                         + " from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
                         + " $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[])"
                         + " as r(m, c, type, event, channel, source, at, received, stage, payload)"
