@@ -144,7 +144,7 @@ public class DedupWindow {
               local owner = found[i]
               if not owner and before then owner = before[i] end
               local state = 0
-              if owner then
+              if owner and owner ~= claim then
                 state = states[owner]
                 if not state then
                   local v = redis.call('GET', claim_prefix .. owner)
@@ -223,7 +223,7 @@ public class DedupWindow {
                 at += FIELD_BYTES;
             }
         }
-        return CLAIM_SCRIPT.run(redis, request -> request.arg(0).arg(claimId).arg(config.dedup().window().toMillis())
+        return pipeline().run(CLAIM_SCRIPT, request -> request.arg(0).arg(claimId).arg(config.dedup().window().toMillis())
                 .arg(config.dedup().pendingTtl().toMillis()).arg(bucketPrefix(sourceId)).arg(claimPrefix(sourceId))
                 .arg(fields))
                 .map(answer -> claims(claimId, messageIds, answer))
@@ -275,7 +275,7 @@ public class DedupWindow {
         for (int i = 0; i < failedMessageIds.size(); i++) {
             digest(sha256, failedMessageIds.get(i), failed, i * FIELD_BYTES);
         }
-        Uni<Response> settled = SETTLE_SCRIPT.run(redis, request -> request.arg(2)
+        Uni<Response> settled = pipeline().run(SETTLE_SCRIPT, request -> request.arg(2)
                 .arg(claimPrefix(sourceId) + claims.claimId).arg(bucketPrefix(sourceId) + claims.bucket)
                 .arg(config.dedup().window().toMillis()).arg(anyAcknowledged ? 1 : 0).arg(claims.claimedAt).arg(failed));
         // A lost confirm leaves the claim to expire after the pending TTL, so a retry may publish again
@@ -283,6 +283,26 @@ public class DedupWindow {
         settled.subscribe().with(ok -> {
         }, e -> LOG.warnf("dedup claim of source %s not settled: %s", sourceId, e.toString()));
     }
+
+    /** Claims and settles of concurrent requests leave for Redis together (see {@link ScriptPipeline}). */
+    private volatile ScriptPipeline pipeline;
+
+    private ScriptPipeline pipeline() {
+        ScriptPipeline p = pipeline;
+        if (p == null) {
+            synchronized (this) {
+                if (pipeline == null) {
+                    pipeline = new ScriptPipeline(redis, PIPELINE_IN_FLIGHT, PIPELINE_BATCH);
+                }
+                p = pipeline;
+            }
+        }
+        return p;
+    }
+
+    /** Batches in flight at a time, and calls per batch at most. */
+    static final int PIPELINE_IN_FLIGHT = 2;
+    static final int PIPELINE_BATCH = 64;
 
     private static final RedisScript CLAIM_SCRIPT = new RedisScript(CLAIM);
     private static final RedisScript SETTLE_SCRIPT = new RedisScript(SETTLE);

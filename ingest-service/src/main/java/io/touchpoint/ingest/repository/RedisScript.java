@@ -32,11 +32,16 @@ final class RedisScript {
         }
     }
 
-    /** Runs the script; {@code args} adds numkeys, the keys and the arguments to the request. */
-    Uni<Response> run(ReactiveRedisDataSource redis, Consumer<Request> args) {
+    /** The {@code EVALSHA} request; {@code args} adds numkeys, the keys and the arguments. */
+    Request request(Consumer<Request> args) {
         Request bySha = Request.cmd(Command.EVALSHA).arg(sha);
         args.accept(bySha);
-        return redis.getRedis().send(bySha)
+        return bySha;
+    }
+
+    /** Runs the script; {@code args} adds numkeys, the keys and the arguments to the request. */
+    Uni<Response> run(ReactiveRedisDataSource redis, Consumer<Request> args) {
+        return redis.getRedis().send(request(args))
                 .onFailure(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
                 .recoverWithUni(() -> {
                     Request byText = Request.cmd(Command.EVAL).arg(text);

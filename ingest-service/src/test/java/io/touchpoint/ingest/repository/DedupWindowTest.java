@@ -3,10 +3,12 @@ package io.touchpoint.ingest.repository;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.repository.DedupWindow.Claim;
 import io.touchpoint.ingest.repository.DedupWindow.Claims;
 import io.vertx.mutiny.redis.client.Command;
@@ -68,6 +71,44 @@ class DedupWindowTest {
         assertEquals(Claim.DUPLICATE, after.get(0), "acknowledged: a duplicate for the window");
         assertEquals(Claim.NEW, after.get(1), "given up: free for the retry");
         dedup.settle("dev-app", after, List.of(), true);
+    }
+
+    @Test
+    void concurrentClaimsSentTogetherKeepTheirOwnAnswersEvenWhenRedisForgotItsScripts() {
+        // claims made while a batch is in flight leave together; a batch refused as a whole (NOSCRIPT
+        // after a restart) is sent again call by call
+        redis.getRedis().send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await().atMost(WAIT);
+        String run = "together-" + UUID.randomUUID() + "-";
+        List<Uni<Claims>> first = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            first.add(dedup.claim("dev-app", List.of(run + i, run + "shared")));
+        }
+        List<Claims> claimed = awaitAll(first);
+        int shared = 0;
+        for (Claims c : claimed) {
+            assertEquals(Claim.NEW, c.get(0));
+            if (c.get(1) == Claim.NEW) {
+                shared++;
+            } else {
+                assertEquals(Claim.IN_FLIGHT, c.get(1));
+            }
+        }
+        assertEquals(1, shared, "exactly one request owns the shared messageId");
+        for (Claims c : claimed) {
+            dedup.settle("dev-app", c, List.of(), true);
+        }
+        List<Uni<Claims>> again = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            again.add(dedup.claim("dev-app", List.of(run + i)));
+        }
+        for (Claims c : awaitAll(again)) {
+            // settled asynchronously: pending a moment longer, done after
+            assertTrue(c.get(0) == Claim.DUPLICATE || c.get(0) == Claim.IN_FLIGHT, c.get(0).toString());
+        }
+    }
+
+    private static List<Claims> awaitAll(List<Uni<Claims>> claims) {
+        return Uni.join().all(claims).andFailFast().await().atMost(WAIT);
     }
 
     private boolean exists(String bucket, String messageId) {
