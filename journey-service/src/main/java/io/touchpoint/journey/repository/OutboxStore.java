@@ -80,8 +80,8 @@ public class OutboxStore {
      * them, skipping rows another relay holds, so several instances share the work without publishing
      * a row twice at the same time. The caller publishes them before it commits; a failed publication
      * rolls the transaction back and the rows are there again. Deleting instead of marking rows sent
-     * keeps the table as small as the backlog and writes each row once more, not twice (an update of
-     * sent_at wrote a new row version and index entry per transition; deploy/bench/journey).
+     * keeps the table as small as the backlog, and a delete only marks the row, where an update of
+     * sent_at wrote a second row version and index entry per transition (ADR 0010).
      */
     public Uni<List<Pending>> takeUnsent(SqlConnection c, int limit) {
         return c.preparedQuery("delete from outbox where id in"
