@@ -27,7 +27,7 @@ public interface JourneyConfig {
          * number of statements per transaction, whatever its size, so bigger is faster; the locks it
          * holds are bounded by {@code touchpoint.identity.lock-buckets}.
          */
-        @WithDefault("1000")
+        @WithDefault("2000")
         int transactionSize();
     }
 
@@ -62,8 +62,11 @@ public interface JourneyConfig {
          * Identifiers are locked in this many advisory-lock buckets: a transaction holds at most this many
          * locks, whatever its batch size (PostgreSQL's lock table holds max_locks_per_transaction x
          * max_connections). Fewer buckets: fewer locks, but unrelated batches wait for each other more often.
+         * A full batch (~3 identifiers per record) takes nearly every one of 1,024 buckets; with 65,536 it
+         * took ~2,900 locks per 1,000 records and still shared ~130 buckets with another instance's batch,
+         * so full batches took turns either way (deploy/bench/journey).
          */
-        @WithDefault("65536")
+        @WithDefault("1024")
         int lockBuckets();
 
         /**
