@@ -24,7 +24,15 @@ def read():
         d = f.read(n + 2); return d[:-2]
     if t == b'*':
         n = int(line[1:-2]); return [read() for _ in range(max(n, 0))]
-claim = open('claim_%s.lua' % ver).read(); settle = open('settle_%s.lua' % ver).read()
+def committed(name):
+    # v2 is DedupWindow's own scripts, read from its source (no copy to drift); v1 is 2026-11-29's layout
+    import re, textwrap
+    java = open('../../../../ingest-service/src/main/java/io/touchpoint/ingest/repository/DedupWindow.java').read()
+    return textwrap.dedent(re.search(r'String %s = """\n(.*?)""";' % name, java, re.S).group(1))
+if ver == 'v1':
+    claim = open('claim_v1.lua').read(); settle = open('settle_v1.lua').read()
+else:
+    claim = committed('CLAIM'); settle = committed('SETTLE')
 s.sendall(enc('SCRIPT', 'LOAD', claim)); csha = read()
 s.sendall(enc('SCRIPT', 'LOAD', settle)); ssha = read()
 pid = int(subprocess.check_output(['sh', '-c', "ss -Htlnp 'sport = :%d' | sed -n 's/.*pid=\\([0-9]*\\).*/\\1/p' | head -1" % port]).strip())

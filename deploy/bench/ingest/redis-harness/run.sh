@@ -8,8 +8,8 @@
 #    measured requests)
 #
 # REDIS_SERVER: the redis-server binary (the embedded stack's 6.2 is inside
-# deploy/stack/target/lib/embedded-redis-*.jar as redis-server-6.2.6-v5-linux-amd64). The Lua files
-# here are copies of DedupWindow's scripts (v2 as committed).
+# deploy/stack/target/lib/embedded-redis-*.jar as redis-server-6.2.6-v5-linux-amd64). v2 runs the
+# scripts of DedupWindow.java as committed (read from the source); the Lua files here are v1's.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 port=$2
