@@ -26,6 +26,7 @@ import io.touchpoint.ingest.service.IngestMetrics;
 import io.touchpoint.ingest.service.PreparedTouchpoint;
 import io.touchpoint.ingest.service.PublishUnavailableException;
 import io.touchpoint.ingest.service.RejectedTouchpoint;
+import io.touchpoint.ingest.service.RequestTimers;
 
 /**
  * Writes records to Kafka and completes only when the broker acknowledged them (acks=all,
@@ -93,7 +94,8 @@ public class TouchpointPublisher {
         // a copy: giving up waiting must not cancel the send itself
         CompletableFuture<Acks> settled = acks.settled().thenApply(a -> a);
         return Uni.createFrom().completionStage(settled)
-                .ifNoItem().after(timeout).failWith(() -> new PublishUnavailableException(
+                .ifNoItem().after(timeout).on(RequestTimers.current())
+                .failWith(() -> new PublishUnavailableException(
                         "Kafka did not acknowledge the record within " + timeout.toMillis() + " ms", null))
                 .chain(a -> a.failure() == null ? Uni.createFrom().voidItem()
                         : Uni.createFrom().failure(new PublishUnavailableException("Kafka refused the record",
@@ -118,7 +120,8 @@ public class TouchpointPublisher {
             long start = System.nanoTime();
             Duration timeout = config.ackTimeout();
             return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
-                    .ifNoItem().after(timeout).failWith(() -> new PublishUnavailableException(
+                    .ifNoItem().after(timeout).on(RequestTimers.current())
+                    .failWith(() -> new PublishUnavailableException(
                             "Kafka did not acknowledge the record within " + timeout.toMillis() + " ms", null))
                     .onFailure(e -> !(e instanceof PublishUnavailableException))
                     .transform(e -> new PublishUnavailableException("Kafka refused the record", e))

@@ -17,6 +17,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.service.IngestMetrics;
+import io.touchpoint.ingest.service.RequestTimers;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -227,7 +228,7 @@ public class DedupWindow {
                 .arg(config.dedup().pendingTtl().toMillis()).arg(bucketPrefix(sourceId)).arg(claimPrefix(sourceId))
                 .arg(fields))
                 .map(answer -> claims(claimId, messageIds, answer))
-                .ifNoItem().after(config.dedup().timeout()).fail()
+                .ifNoItem().after(config.dedup().timeout()).on(RequestTimers.current()).fail()
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("dedup unavailable, publishing %d event(s) of source %s unchecked: %s", claimed,
                             sourceId, e.toString());

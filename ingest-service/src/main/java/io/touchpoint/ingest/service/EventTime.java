@@ -1,7 +1,6 @@
 package io.touchpoint.ingest.service;
 
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -31,7 +30,10 @@ public final class EventTime {
      */
     public static Instant corrected(Instant receivedAt, Instant originalTimestamp, Instant sentAt) {
         if (originalTimestamp != null && sentAt != null) {
-            return receivedAt.minus(Duration.between(originalTimestamp, sentAt));
+            // the same instant as receivedAt.minus(Duration.between(originalTimestamp, sentAt)), without
+            // Duration's generic temporal arithmetic (a few percent of ingest's CPU per event)
+            return receivedAt.minusSeconds(sentAt.getEpochSecond() - originalTimestamp.getEpochSecond())
+                    .minusNanos(sentAt.getNano() - originalTimestamp.getNano());
         }
         return originalTimestamp != null ? originalTimestamp : receivedAt;
     }
@@ -104,7 +106,7 @@ public final class EventTime {
         }
         try {
             return LocalDateTime.of(year, month, day, hour, minute, second, nanos)
-                    .toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+                    .toInstant(offsetSeconds == 0 ? ZoneOffset.UTC : ZoneOffset.ofTotalSeconds(offsetSeconds));
         } catch (DateTimeException e) {
             return null;
         }

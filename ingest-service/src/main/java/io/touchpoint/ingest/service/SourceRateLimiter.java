@@ -57,7 +57,7 @@ public class SourceRateLimiter {
         int perSecond = limit.requestsPerSecond();
         int capacity = limit.burst().orElse(perSecond);
         return shared.take(sourceId, perSecond, capacity)
-                .ifNoItem().after(config.rateLimitTimeout()).fail()
+                .ifNoItem().after(config.rateLimitTimeout()).on(RequestTimers.current()).fail()
                 .onFailure().recoverWithItem(e -> {
                     metrics.rateLimitUnavailable(sourceId);
                     long now = System.nanoTime();
