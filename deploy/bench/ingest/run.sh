@@ -81,6 +81,17 @@ figures() { # file
 # CPU time (user + system, clock ticks) of the process listening on a port; 0 when not visible
 listener_pid() { ss -Htlnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
 ticks() { [[ -n $1 && -r /proc/$1/stat ]] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
+# the part of a JVM's CPU time spent by its JIT compiler threads (C1/C2), same unit; 0 when not visible
+jit_ticks() {
+  local t s sum=0
+  [[ -n $1 && -d /proc/$1/task ]] || { echo 0; return; }
+  for t in /proc/"$1"/task/*; do
+    grep -qs '^C[12] CompilerThre' "$t/comm" || continue
+    s=$(cat "$t/stat" 2>/dev/null) || continue
+    s=${s##*) }; set -- $s; sum=$((sum + ${12} + ${13}))
+  done
+  echo $sum
+}
 INGEST_PORT=$(echo "$INGEST_URL" | sed -n 's#.*:\([0-9]*\)/*$#\1#p')
 KAFKA_PORT=${KAFKA##*:}
 PID_INGEST=${INGEST_PID:-$(listener_pid "$INGEST_PORT")}
@@ -114,16 +125,18 @@ for run in $(seq 1 "$RUNS"); do
     printf "   CPU per record (µs): producer JVM %.1f (start-up included), kafka %.1f, total %.1f\n", p, b, p + b }' \
     "$OUT/producer-$run.time" | tee "$OUT/producer-cpu-$run.txt"
 
-  before=($(ticks "$PID_INGEST") $(ticks "$PID_REDIS") $(ticks "$PID_KAFKA"))
+  before=($(ticks "$PID_INGEST") $(ticks "$PID_REDIS") $(ticks "$PID_KAFKA") $(jit_ticks "$PID_INGEST"))
   load "$OUT/batch-$run.txt" 100 "$SECONDS_PER_LOAD" "b$run"
-  after=($(ticks "$PID_INGEST") $(ticks "$PID_REDIS") $(ticks "$PID_KAFKA"))
+  after=($(ticks "$PID_INGEST") $(ticks "$PID_REDIS") $(ticks "$PID_KAFKA") $(jit_ticks "$PID_INGEST"))
   read -r batch b50 b99 bbad < <(figures "$OUT/batch-$run.txt")
   echo "   /v1/batch (100 events): $batch events/s, p50 $b50 ms, p99 $b99 ms, non-200: $bbad"
-  # CPU per event during the batch load (µs): ingest, Redis, broker, wrk
+  # CPU per event during the batch load (µs): ingest (of which its JIT compiler threads), Redis, broker, wrk
+  jit=$((after[3] - before[3])); ((jit >= 0)) || jit=0 # a compiler thread that ended took its ticks along
   awk -v hz="$HZ" -v i=$((after[0] - before[0])) -v r=$((after[1] - before[1])) -v k=$((after[2] - before[2])) \
-    -v s="$SECONDS_PER_LOAD" -v e="$batch" '/^WRK_CPU/ { w = ($2 + $3) * hz }
-    END { n = e * s; f = 1e6 / hz / n; printf "   CPU per event (µs): ingest %.1f, redis %.1f, kafka %.1f, wrk %.1f, total %.1f\n",
-      i * f, r * f, k * f, w * f, (i + r + k + w) * f }' "$OUT/batch-$run.txt" | tee "$OUT/cpu-$run.txt"
+    -v j="$jit" -v s="$SECONDS_PER_LOAD" -v e="$batch" '/^WRK_CPU/ { w = ($2 + $3) * hz }
+    END { n = e * s; f = 1e6 / hz / n
+      printf "   CPU per event (µs): ingest %.1f (JIT %.1f), redis %.1f, kafka %.1f, wrk %.1f, total %.1f\n",
+      i * f, j * f, r * f, k * f, w * f, (i + r + k + w) * f }' "$OUT/batch-$run.txt" | tee "$OUT/cpu-$run.txt"
 
   load "$OUT/track-$run.txt" 1 "$SECONDS_PER_LOAD" "t$run"
   read -r track t50 t99 tbad < <(figures "$OUT/track-$run.txt")
