@@ -74,8 +74,11 @@ public class TouchpointStore {
     }
 
     /**
-     * Inserts the touchpoints in one statement. A messageId stored meanwhile is skipped, never doubled
-     * (the caller checked under the identity locks, so this is the last line of defence).
+     * Inserts the touchpoints in one statement. The caller checked their messageIds under the identity
+     * locks; a messageId stored meanwhile all the same (a re-sent record whose identifiers differ)
+     * violates the primary key, the transaction fails and the batch runs again, and then finds it
+     * stored. Never doubled, and no {@code on conflict} clause, which checked the key before every
+     * row and wrote a confirmation record for it.
      */
     public Uni<Void> insertAll(SqlConnection c, List<NewTouchpoint> touchpoints) {
         if (touchpoints.isEmpty()) {
@@ -111,8 +114,7 @@ public class TouchpointStore {
                         + " select r.m, r.c, r.type, r.event, r.channel, r.source, r.at, r.received, r.stage, r.payload::json"
                         + " from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
                         + " $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[])"
-                        + " as r(m, c, type, event, channel, source, at, received, stage, payload)"
-                        + " on conflict (message_id) do nothing")
+                        + " as r(m, c, type, event, channel, source, at, received, stage, payload)")
                 .execute(args(messages, customers, types, events, channels, sources, at, received, stages, payloads))
                 .replaceWithVoid();
     }
@@ -196,8 +198,14 @@ public class TouchpointStore {
                 .replaceWithVoid();
     }
 
-    /** Records customers' first entries into stages, or corrects them (a late event, a merge). */
-    public Uni<Void> saveStages(SqlConnection c, List<CustomerStage> entries) {
+    /**
+     * Records customers' first entries into stages ({@code corrections} false: none of them has an
+     * entry for that stage yet, as read under the customer's lock), or corrects entries (a late
+     * event, a merge). New entries are plainly inserted: an upsert checked the key before every row
+     * and wrote a confirmation for it; should an entry exist all the same, the unique key fails the
+     * transaction and the batch runs again on what is stored.
+     */
+    public Uni<Void> saveStages(SqlConnection c, List<CustomerStage> entries, boolean corrections) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -221,9 +229,9 @@ public class TouchpointStore {
         return c.preparedQuery("insert into stage_history (customer_id, stage, entered_at, channel, source_id,"
                         + " cause_message_id) select * from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[],"
                         + " $5::text[], $6::text[])"
-                        + " on conflict (customer_id, stage) do update set entered_at = excluded.entered_at,"
-                        + " channel = excluded.channel, source_id = excluded.source_id,"
-                        + " cause_message_id = excluded.cause_message_id")
+                        + (corrections ? " on conflict (customer_id, stage) do update set entered_at = excluded.entered_at,"
+                                + " channel = excluded.channel, source_id = excluded.source_id,"
+                                + " cause_message_id = excluded.cause_message_id" : ""))
                 .execute(args(customers, stages, at, channels, sources, causes))
                 .replaceWithVoid();
     }

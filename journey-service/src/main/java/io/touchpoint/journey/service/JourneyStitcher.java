@@ -145,7 +145,9 @@ public class JourneyStitcher {
         private final Map<Integer, UUID> customerOf = new HashMap<>();
         private final Map<String, String> stageOf = new HashMap<>();
         private final Map<String, String> storedStageUpdates = new LinkedHashMap<>();
+        /** First entries into stages, and corrected entries (a late event, a merge). */
         private final List<TouchpointStore.CustomerStage> stageSaves = new ArrayList<>();
+        private final List<TouchpointStore.CustomerStage> stageCorrections = new ArrayList<>();
         private final List<TouchpointStore.CustomerStage> stageDeletes = new ArrayList<>();
         private final List<Transition> transitions = new ArrayList<>();
 
@@ -354,7 +356,7 @@ public class JourneyStitcher {
                     stageSaves.add(new TouchpointStore.CustomerStage(customer, now));
                     transitions.add(Transition.stageEntered(customer, now, entered.previousStage(), entered.cause()));
                 } else if (!old.equals(now)) {
-                    stageSaves.add(new TouchpointStore.CustomerStage(customer, now));
+                    stageCorrections.add(new TouchpointStore.CustomerStage(customer, now));
                     if (!old.enteredAt().equals(now.enteredAt()) || !old.causeMessageId().equals(now.causeMessageId())) {
                         transitions.add(Transition.stageCorrected(customer, now, old, entered.previousStage(), entered.cause()));
                     }
@@ -391,7 +393,8 @@ public class JourneyStitcher {
                     () -> touchpoints.insertAll(s, rows),
                     () -> touchpoints.setStages(s, storedStageUpdates),
                     () -> touchpoints.deleteStages(s, stageDeletes),
-                    () -> touchpoints.saveStages(s, stageSaves),
+                    () -> touchpoints.saveStages(s, stageCorrections, true),
+                    () -> touchpoints.saveStages(s, stageSaves, false),
                     () -> outbox.addAll(s, all),
                     () -> touchpoints.recordSuppressed(s, suppressedIds, now));
             List<Uni<Void>> sent = new ArrayList<>(writes.size());
