@@ -29,9 +29,9 @@ import io.vertx.mutiny.sqlclient.Pool;
  * Publishes outbox rows to {@code journey.transitions.v1}, keyed by customerId, in id order. A pass
  * deletes its rows in a transaction that holds the relay's advisory lock (one pass at a time across
  * instances, so the order holds with several) and commits only after Kafka acknowledged every one of
- * them (acks=all). If a publication
- * fails or the service dies before the commit, the transaction rolls back, the rows are there again
- * and the next pass (of any instance) publishes them: at least once, consumers dedupe by transitionId.
+ * them (acks=all). If a publication fails or the service dies before the commit, the transaction rolls
+ * back, the rows are there again and the next pass (of any instance) publishes them: at least once,
+ * consumers dedupe by transitionId.
  */
 @ApplicationScoped
 public class TransitionRelay {

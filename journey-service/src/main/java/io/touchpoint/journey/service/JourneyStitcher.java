@@ -145,8 +145,9 @@ public class JourneyStitcher {
         private final Map<Integer, UUID> customerOf = new HashMap<>();
         private final Map<String, String> stageOf = new HashMap<>();
         private final Map<String, String> storedStageUpdates = new LinkedHashMap<>();
-        /** First entries into stages, and corrected entries (a late event, a merge). */
+        /** First entries into stages (inserted). */
         private final List<TouchpointStore.CustomerStage> stageSaves = new ArrayList<>();
+        /** Stored entries now entered at another time or through another touchpoint (a late event, a merge). */
         private final List<TouchpointStore.CustomerStage> stageCorrections = new ArrayList<>();
         private final List<TouchpointStore.CustomerStage> stageDeletes = new ArrayList<>();
         private final List<Transition> transitions = new ArrayList<>();
