@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.touchpoint.journey.repository.OutboxStore;
 
 /**
  * The outbox relay against a real PostgreSQL and Kafka: while another instance's relay pass holds the
@@ -33,9 +34,6 @@ import io.quarkus.test.junit.QuarkusTest;
 class OutboxRelayTest {
 
     private static final String TRANSITIONS = "journey.transitions.v1";
-    /** OutboxStore.RELAY_LOCK_CLASS: the lock every instance's relay pass takes. */
-    private static final int RELAY_LOCK_CLASS = 0x4F42;
-
     @Inject
     AgroalDataSource db;
 
@@ -49,7 +47,7 @@ class OutboxRelayTest {
         try (Connection otherRelay = db.getConnection()) {
             otherRelay.setAutoCommit(false);
             try (Statement st = otherRelay.createStatement()) {
-                st.execute("select pg_advisory_xact_lock(" + RELAY_LOCK_CLASS + ", 0)");
+                st.execute("select pg_advisory_xact_lock(" + OutboxStore.RELAY_LOCK_CLASS + ", 0)");
             }
             // committed meanwhile, one transaction each, as stitcher batches would be
             for (int i = 0; i < payloads.size(); i++) {

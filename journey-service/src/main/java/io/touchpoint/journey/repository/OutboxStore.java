@@ -76,7 +76,7 @@ public class OutboxStore {
     }
 
     /** Advisory-lock class of the relay ({@code pg_advisory_xact_lock(int, int)}), "OB" in ASCII. */
-    static final int RELAY_LOCK_CLASS = 0x4F42;
+    public static final int RELAY_LOCK_CLASS = 0x4F42;
 
     /**
      * Takes up to {@code limit} rows in id order: deletes them in the caller's transaction and returns
