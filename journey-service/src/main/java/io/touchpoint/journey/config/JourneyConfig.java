@@ -83,7 +83,10 @@ public interface JourneyConfig {
     }
 
     interface Outbox {
-        /** Rows one relay pass takes and publishes at most (a stitched batch of 2,000 touchpoints writes about 1,800 in deploy/bench/journey). */
+        /**
+         * Rows one relay pass takes and publishes at most (a stitched batch of 2,000 touchpoints writes
+         * about 1,800 in deploy/bench/journey).
+         */
         @WithDefault("1000")
         int batchSize();
 
