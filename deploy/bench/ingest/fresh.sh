@@ -38,7 +38,7 @@ grep -q 'TOUCHPOINT-STACK READY' "$WORK/stack.log" || { tail -20 "$WORK/stack.lo
 
 QUARKUS_PROFILE=dev QUARKUS_HTTP_PORT=$INGEST_PORT KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT \
   TOUCHPOINT_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-  "$JAVA" ${INGEST_JAVA_OPTS:--Xmx512m} ${PRODUCER_BATCH_SIZE:+-Dtouchpoint.producer.batch.size=$PRODUCER_BATCH_SIZE} -jar "$APP" </dev/null >"$WORK/ingest.log" 2>&1 &
+  "$JAVA" ${INGEST_JAVA_OPTS:--Xmx512m} ${PRODUCER_BATCH_SIZE:+-Dtouchpoint.producer.batch.size=$PRODUCER_BATCH_SIZE} ${PRODUCER_COMPRESSION:+-Dtouchpoint.producer.compression.type=$PRODUCER_COMPRESSION} -jar "$APP" </dev/null >"$WORK/ingest.log" 2>&1 &
 pids+=($!)
 echo "stack pid ${pids[0]}, ingest pid ${pids[1]} (logs in $WORK)"
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$INGEST_PORT/q/health/ready" 2>/dev/null && break; sleep 0.5; done

@@ -10,8 +10,8 @@
 # Against a running Kafka and ingest-service (see README.md here for how the figures in
 # ingest-service/README.md were taken). Each run does, one after the other:
 #   1. ProducerPerformance: 400-byte records, acks=all, idempotence on, linger.ms=5,
-#      batch.size=64 KiB (ingest's producer settings), topic bench.producer.v1 (6 partitions,
-#      like touchpoints.v1), as fast as it can;
+#      batch.size=64 KiB, compression.type=lz4 (ingest's producer settings), topic
+#      bench.producer.v1 (6 partitions, like touchpoints.v1), as fast as it can;
 #   2. POST /v1/batch: 100 track events of ~400 B per request, each with its own messageId as SDKs
 #      send them, 64 connections (wrk + segment.lua);
 #   3. POST /v1/track: one ~400 B event with its own messageId per request, 64 connections.
@@ -23,7 +23,9 @@
 # Environment: INGEST_URL (http://127.0.0.1:8081), KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:19092),
 # WRITE_KEY (dev-write-key), PRODUCER_RECORDS (2000000: ProducerPerformance runs
 # about as long as each HTTP load, so both see the same machine load), WRK_THREADS (2),
-# REDIS_PORT (16379, for the CPU figures). Needs `wrk` (Debian package wrk) and a JDK.
+# REDIS_PORT (16379, for the CPU figures), PRODUCER_PAYLOAD (random: ProducerPerformance's own
+# 400-byte records of random letters, which lz4 hardly shrinks; touchpoints: 1,000 of the canonical
+# records ingest published during the warm-up, so that both sides send the same bytes). Needs `wrk` (Debian package wrk) and a JDK.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,6 +38,10 @@ WRITE_KEY=${WRITE_KEY:-dev-write-key}
 PRODUCER_RECORDS=${PRODUCER_RECORDS:-2000000}
 # ingest's batch.size (touchpoint.producer.batch.size); set both sides together (fresh.sh does)
 PRODUCER_BATCH_SIZE=${PRODUCER_BATCH_SIZE:-65536}
+# ingest's compression.type (touchpoint.producer.compression.type, lz4); likewise set on both sides
+PRODUCER_COMPRESSION=${PRODUCER_COMPRESSION:-lz4}
+PRODUCER_PAYLOAD=${PRODUCER_PAYLOAD:-random}
+[[ $PRODUCER_PAYLOAD == random || $PRODUCER_PAYLOAD == touchpoints ]] || { echo "PRODUCER_PAYLOAD: random or touchpoints" >&2; exit 1; }
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 CONNECTIONS=64
 WRK_THREADS=${WRK_THREADS:-2}
@@ -106,14 +112,26 @@ if ((WARMUP_SECONDS > 0)); then
   load "$OUT/warmup-track.txt" 1 "$((WARMUP_SECONDS / 3))" w2
 fi
 
+PAYLOAD_ARGS=(--record-size 400)
+PAYLOAD_LABEL="400 B"
+if [[ $PRODUCER_PAYLOAD == touchpoints ]]; then
+  # ingest's own records, one JSON object per line (canonical records hold no raw newline)
+  "$JAVA" -cp "$CP" org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$KAFKA" \
+    --topic touchpoints.v1 --from-beginning --max-messages 1000 --timeout-ms 30000 >"$OUT/payloads.txt" 2>/dev/null || true
+  (($(wc -l <"$OUT/payloads.txt") == 1000)) || { echo "could not read 1000 records of touchpoints.v1" >&2; exit 1; }
+  PAYLOAD_ARGS=(--payload-file "$OUT/payloads.txt")
+  PAYLOAD_LABEL="ingest's records, $(awk '{ n += length($0) } END { printf "%.0f", n / NR }' "$OUT/payloads.txt") B"
+  echo "ProducerPerformance sends ingest's own records: $PAYLOAD_LABEL on average"
+fi
+
 printf 'run producer_events_s producer_p50_ms producer_p99_ms batch_events_s batch_p50_ms batch_p99_ms batch_non200 track_events_s track_p50_ms track_p99_ms track_non200\n' >"$OUT/runs.txt"
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS"
   kafka_before=$(ticks "$PID_KAFKA")
   /usr/bin/time -f 'PRODUCER_CPU %U %S' -o "$OUT/producer-$run.time" \
     "$JAVA" -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic bench.producer.v1 \
-    --num-records "$PRODUCER_RECORDS" --record-size 400 --throughput -1 \
-    --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size="$PRODUCER_BATCH_SIZE" \
+    --num-records "$PRODUCER_RECORDS" "${PAYLOAD_ARGS[@]}" --throughput -1 \
+    --producer-props bootstrap.servers="$KAFKA" acks=all enable.idempotence=true linger.ms=5 batch.size="$PRODUCER_BATCH_SIZE" compression.type="$PRODUCER_COMPRESSION" \
     >"$OUT/producer-$run.txt" 2>&1
   kafka_after=$(ticks "$PID_KAFKA")
   # last line: "N records sent, R records/sec (…), A ms avg latency, M ms max latency, p50 ms 50th, …, p99 ms 99th, …"
@@ -154,7 +172,7 @@ awk '/^touchpoint_ingest_events_total\{/ && /outcome="accepted"/ { a += $NF }
 cat "$OUT"/warmup-*.txt "$OUT"/batch-*.txt "$OUT"/track-*.txt | awk '/^BENCH / {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } n += v["requests"] * v["events_per_request"] }
   END { printf "wrk counted %.0f events answered\n", n }'
-python3 - "$OUT/runs.txt" <<'PY'
+python3 - "$OUT/runs.txt" "$PAYLOAD_LABEL" "$PRODUCER_COMPRESSION" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]).read().splitlines()]
 head, data = rows[0], rows[1:]
@@ -165,7 +183,7 @@ ratio = lambda name: statistics.median(e / p for e, p in zip(col(name), col("pro
 print("\nmedians of %d runs (ratio: median of the per-run ratios):" % len(data))
 print("| load | events/s | ratio to ProducerPerformance | p50 ms | p99 ms | non-200 answers |")
 print("|---|---|---|---|---|---|")
-print("| Kafka ProducerPerformance (400 B, acks=all) | %.0f | 1.00 | %.0f | %.0f | — |" % (med("producer_events_s"), med("producer_p50_ms"), med("producer_p99_ms")))
+print("| Kafka ProducerPerformance (%s, acks=all, %s) | %.0f | 1.00 | %.0f | %.0f | — |" % (sys.argv[2], sys.argv[3], med("producer_events_s"), med("producer_p50_ms"), med("producer_p99_ms")))
 print("| POST /v1/batch, 100 × ~400 B, 64 connections | %.0f | %.2f | %.1f | %.1f | %d |" % (med("batch_events_s"), ratio("batch_events_s"), med("batch_p50_ms"), med("batch_p99_ms"), sum(col("batch_non200"))))
 print("| POST /v1/track, 1 × ~400 B, 64 connections | %.0f | %.3f | %.1f | %.1f | %d |" % (med("track_events_s"), ratio("track_events_s"), med("track_p50_ms"), med("track_p99_ms"), sum(col("track_non200"))))
 print("per run: " + "; ".join("batch %.2f×, track %.3f×" % (float(r[4]) / float(r[1]), float(r[8]) / float(r[1])) for r in data))
