@@ -9,7 +9,8 @@
 # (deploy/stack/target). Environment: BENCH_KAFKA_PORT (29092; the controller is the next port),
 # BENCH_REDIS_PORT (26379), BENCH_INGEST_PORT (28081), INGEST_JAVA_OPTS (-Xmx512m), INGEST_APP
 # (the quarkus-run.jar to start, default ingest-service's: to compare two builds), and what run.sh
-# takes; PRODUCER_BATCH_SIZE is given to both ingest and ProducerPerformance. A fresh stack because
+# takes; PRODUCER_BATCH_SIZE and PRODUCER_COMPRESSION are given to both ingest and
+# ProducerPerformance. A fresh stack because
 # Redis's dedup state grows with every run (see README.md).
 set -euo pipefail
 

@@ -25,7 +25,8 @@
 # about as long as each HTTP load, so both see the same machine load), WRK_THREADS (2),
 # REDIS_PORT (16379, for the CPU figures), PRODUCER_PAYLOAD (random: ProducerPerformance's own
 # 400-byte records of random letters, which lz4 hardly shrinks; touchpoints: 1,000 of the canonical
-# records ingest published during the warm-up, so that both sides send the same bytes). Needs `wrk` (Debian package wrk) and a JDK.
+# records ingest published during the warm-up, so that both sides send the same bytes),
+# PRODUCER_COMPRESSION (lz4, ingest's setting). Needs `wrk` (Debian package wrk) and a JDK.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
