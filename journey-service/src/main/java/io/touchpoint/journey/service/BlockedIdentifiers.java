@@ -17,6 +17,8 @@ import io.touchpoint.journey.config.JourneyConfig;
 public class BlockedIdentifiers {
 
     private final Set<String> blocked;
+    /** Length of the longest blocked value: a longer one without surrounding blanks cannot match. */
+    private final int longest;
 
     @Inject
     public BlockedIdentifiers(JourneyConfig config) {
@@ -25,10 +27,19 @@ public class BlockedIdentifiers {
 
     public BlockedIdentifiers(Set<String> values) {
         this.blocked = values.stream().map(BlockedIdentifiers::normalise).collect(Collectors.toUnmodifiableSet());
+        this.longest = blocked.stream().mapToInt(String::length).max().orElse(0);
     }
 
     public boolean isBlocked(String value) {
-        return value == null || value.isBlank() || blocked.contains(normalise(value));
+        if (value == null) {
+            return true;
+        }
+        int n = value.length();
+        // most values are real ids, longer than any placeholder: no copy to trim and lower-case them
+        if (n > longest && value.charAt(0) > ' ' && value.charAt(n - 1) > ' ') {
+            return false;
+        }
+        return value.isBlank() || blocked.contains(normalise(value));
     }
 
     private static String normalise(String v) {
