@@ -5,33 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Placeholder values never link anything, however they are spelled; real ids always do. */
 class BlockedIdentifiersTest {
 
     private final BlockedIdentifiers blocked = new BlockedIdentifiers(Set.of("null", "anonymous", "N/A", "0"));
 
-    @Test
-    void placeholdersAreBlockedInAnyCaseAndWithSurroundingBlanks() {
-        assertTrue(blocked.isBlocked(null));
-        assertTrue(blocked.isBlocked(""));
-        assertTrue(blocked.isBlocked("   "));
-        assertTrue(blocked.isBlocked("Anonymous"));
-        assertTrue(blocked.isBlocked("n/a"));
-        assertTrue(blocked.isBlocked(" 0 "));
-        // longer than any placeholder, yet only because of the blanks around it
-        assertTrue(blocked.isBlocked("      ANONYMOUS\t"));
-        assertTrue(blocked.isBlocked("\tnull          "));
+    /** The last two are longer than any placeholder only because of the blanks around them. */
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = { "   ", "Anonymous", "n/a", " 0 ", "      ANONYMOUS\t", "\tnull          " })
+    void placeholdersAreBlockedInAnyCaseAndWithSurroundingBlanks(String value) {
+        assertTrue(blocked.isBlocked(value));
     }
 
-    @Test
-    void realIdsAreNotBlocked() {
-        assertFalse(blocked.isBlocked("anonymous-7f3a"));
-        assertFalse(blocked.isBlocked("user-42"));
-        assertFalse(blocked.isBlocked("00"));
-        assertFalse(blocked.isBlocked("nul"));
-        assertFalse(blocked.isBlocked(" user@example.com "));
-        assertFalse(blocked.isBlocked("0f9c2e6a-5b1d-4c8e-9a1f-3d2b7c6e4a10"));
+    @ParameterizedTest
+    @ValueSource(strings = { "anonymous-7f3a", "user-42", "00", "nul", " user@example.com ",
+            "0f9c2e6a-5b1d-4c8e-9a1f-3d2b7c6e4a10" })
+    void realIdsAreNotBlocked(String value) {
+        assertFalse(blocked.isBlocked(value));
     }
 }
