@@ -35,9 +35,13 @@ public class BlockedIdentifiers {
             return true;
         }
         int n = value.length();
-        // most values are real ids, longer than any placeholder: no copy to trim and lower-case them
-        if (n > longest && value.charAt(0) > ' ' && value.charAt(n - 1) > ' ') {
-            return false;
+        // most values are real ids, longer than any placeholder: no copy to trim and lower-case them.
+        // Not blank (its first character is no whitespace) and nothing for trim() to remove.
+        if (n > longest) {
+            char first = value.charAt(0);
+            if (first > ' ' && !Character.isWhitespace(first) && value.charAt(n - 1) > ' ') {
+                return false;
+            }
         }
         return value.isBlank() || blocked.contains(normalise(value));
     }

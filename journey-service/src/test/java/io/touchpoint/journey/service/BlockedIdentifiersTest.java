@@ -14,10 +14,14 @@ class BlockedIdentifiersTest {
 
     private final BlockedIdentifiers blocked = new BlockedIdentifiers(Set.of("null", "anonymous", "N/A", "0"));
 
-    /** The last two are longer than any placeholder only because of the blanks around them. */
+    /**
+     * The last three are longer than any placeholder, only because of blanks: around the value, or
+     * nothing but (em spaces, which are whitespace though trim() keeps them).
+     */
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = { "   ", "Anonymous", "n/a", " 0 ", "      ANONYMOUS\t", "\tnull          " })
+    @ValueSource(strings = { "   ", "Anonymous", "n/a", " 0 ", "      ANONYMOUS\t", "\tnull          ",
+            "\u2003\u2003\u2003\u2003\u2003\u2003\u2003\u2003\u2003\u2003" })
     void placeholdersAreBlockedInAnyCaseAndWithSurroundingBlanks(String value) {
         assertTrue(blocked.isBlocked(value));
     }
