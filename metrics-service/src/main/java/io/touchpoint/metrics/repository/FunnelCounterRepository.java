@@ -14,7 +14,11 @@ import jakarta.inject.Inject;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.metrics.repository.CounterScript.Part;
+import io.touchpoint.metrics.repository.CounterScript.Routed;
+import io.touchpoint.metrics.service.FunnelCatalog;
 import io.touchpoint.metrics.service.FunnelDefinition;
+import io.touchpoint.metrics.service.Transition;
 import io.touchpoint.metrics.service.Transition.CustomerErased;
 import io.touchpoint.metrics.service.Transition.CustomerMerged;
 import io.touchpoint.metrics.service.Transition.StageCorrected;
@@ -22,22 +26,32 @@ import io.touchpoint.metrics.service.Transition.StageEntered;
 
 /**
  * Funnel counters and per-customer funnel state in Redis. Writes go through {@link CounterScript} so state,
- * counters and the per-transition marker change together or not at all; reads are plain HGETALLs of the
- * current generation.
+ * counters and the per-transition marker change together or not at all, a batch of transitions at a time; reads
+ * are plain HGETALLs of the current generation.
  */
 @ApplicationScoped
 public class FunnelCounterRepository {
 
-    /** What the script did with a record. */
-    public enum Applied {
-        COUNTED, DUPLICATE, SKIPPED;
+    /** What the script did with one record; {@code error} is set when it could not count it. */
+    public record Applied(Outcome outcome, String error) {
+
+        public enum Outcome {
+            COUNTED, DUPLICATE, SKIPPED, FAILED
+        }
+
+        public static final Applied SKIPPED = new Applied(Outcome.SKIPPED, null);
 
         static Applied of(String reply) {
             return switch (reply) {
-                case "counted" -> COUNTED;
-                case "duplicate" -> DUPLICATE;
-                default -> SKIPPED;
+                case "counted" -> new Applied(Outcome.COUNTED, null);
+                case "duplicate" -> new Applied(Outcome.DUPLICATE, null);
+                case "skipped" -> SKIPPED;
+                default -> new Applied(Outcome.FAILED, reply.startsWith("error:") ? reply.substring(6) : reply);
             };
+        }
+
+        public boolean failed() {
+            return outcome == Outcome.FAILED;
         }
     }
 
@@ -45,46 +59,82 @@ public class FunnelCounterRepository {
 
     private final CounterScript script;
     private final ReactiveHashCommands<String, String, String> hashes;
+    /** Per stage: the parts a stage entry goes to (the funnels that have it, and the people part). */
+    private final Map<String, List<Part>> partsOfStage = new HashMap<>();
+    private final List<Part> allParts;
 
     @Inject
-    public FunnelCounterRepository(CounterScript script) {
+    public FunnelCounterRepository(CounterScript script, FunnelCatalog catalog) {
         this.script = script;
         this.hashes = script.redis().hash(String.class, String.class, String.class);
+        for (FunnelDefinition f : catalog.all()) {
+            for (String stage : f.stages()) {
+                partsOfStage.computeIfAbsent(stage, s -> new ArrayList<>()).add(Part.funnel(f.id()));
+            }
+        }
+        partsOfStage.values().forEach(parts -> parts.add(Part.PEOPLE));
+        this.allParts = script.parts();
     }
 
-    public Uni<Applied> apply(StageEntered t, String target) {
-        return stage("stage_entered", t.transitionId(), t.customerId(), t.stage(), t.at(), t.channel(), t.userId(),
-                t.anonymousId(), target);
+    /**
+     * Applies transitions in their order; one result per transition ({@link Applied#SKIPPED} for a kind this
+     * version does not know).
+     *
+     * @param target {@link CounterScript#LIVE} or the prefix of one generation (a rebuild)
+     */
+    public Uni<List<Applied>> applyAll(List<? extends Transition> transitions, String target) {
+        List<Routed> routed = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < transitions.size(); i++) {
+            Routed r = route(transitions.get(i));
+            if (r != null) {
+                routed.add(r);
+                positions.add(i);
+            }
+        }
+        return script.apply(routed, target).map(replies -> {
+            List<Applied> out = new ArrayList<>(java.util.Collections.nCopies(transitions.size(), Applied.SKIPPED));
+            for (int k = 0; k < replies.size(); k++) {
+                out.set(positions.get(k), Applied.of(replies.get(k)));
+            }
+            return out;
+        });
     }
 
-    public Uni<Applied> apply(StageEntered t) {
-        return apply(t, CounterScript.LIVE);
+    /** The script's fields of a transition and the parts it changes; null for a kind this version does not know. */
+    private Routed route(Transition t) {
+        if (t instanceof StageEntered e) {
+            return stage("stage_entered", e.transitionId(), e.customerId(), e.stage(), e.at(), e.channel(),
+                    e.userId(), e.anonymousId());
+        }
+        if (t instanceof StageCorrected c) {
+            return stage("stage_corrected", c.transitionId(), c.customerId(), c.stage(), c.at(), c.channel(),
+                    c.userId(), c.anonymousId());
+        }
+        if (t instanceof CustomerMerged m) {
+            return new Routed(List.of("customer_merged", m.transitionId(), m.survivorId(), m.absorbedId()), allParts);
+        }
+        if (t instanceof CustomerErased e) {
+            return new Routed(List.of("customer_erased", e.transitionId(), e.customerId()), allParts);
+        }
+        return null;
     }
 
-    public Uni<Applied> apply(StageCorrected t) {
-        return stage("stage_corrected", t.transitionId(), t.customerId(), t.stage(), t.at(), t.channel(), t.userId(),
-                t.anonymousId(), CounterScript.LIVE);
-    }
-
-    public Uni<Applied> apply(CustomerMerged t) {
-        return script.run("customer_merged", CounterScript.LIVE,
-                List.of(t.transitionId(), t.survivorId(), t.absorbedId()))
-                .map(r -> Applied.of(r.toString()));
-    }
-
-    public Uni<Applied> apply(CustomerErased t) {
-        return script.run("customer_erased", CounterScript.LIVE, List.of(t.transitionId(), t.customerId()))
-                .map(r -> Applied.of(r.toString()));
+    private Routed stage(String kind, String transitionId, String customerId, String stage, Instant at,
+            String channel, String userId, String anonymousId) {
+        // a stage of no funnel still links the touchpoint's identifiers (people part)
+        List<Part> parts = partsOfStage.getOrDefault(stage, List.of(Part.PEOPLE));
+        return new Routed(List.of(kind, transitionId, customerId, stage, String.valueOf(at.toEpochMilli()), utcDay(at),
+                channel, nullToEmpty(userId), nullToEmpty(anonymousId)), parts);
     }
 
     /**
      * Marks steps whose conversion window passed before {@code now} without the next stage as dropped.
      *
-     * @return how many due deadlines it looked at (at most {@code limit}; fewer means it is done for now)
+     * @return how many due deadlines the busiest funnel looked at (at most {@code limit}; fewer means done)
      */
     public Uni<Long> sweep(Instant now, int limit, String target) {
-        return script.run("sweep", target, List.of(String.valueOf(now.toEpochMilli()), String.valueOf(limit)))
-                .map(r -> r.toLong());
+        return script.sweep(now.toEpochMilli(), limit, target);
     }
 
     /**
@@ -114,13 +164,6 @@ public class FunnelCounterRepository {
                         (field, value) -> total.merge(field, Long.parseLong(value), Long::sum)))
                 .onFailure().transform(e -> CounterScript.unavailable("reading counters", e))
                 .map(m -> (Map<String, Long>) m);
-    }
-
-    private Uni<Applied> stage(String op, String transitionId, String customerId, String stage, Instant at,
-            String channel, String userId, String anonymousId, String target) {
-        return script.run(op, target, List.of(transitionId, customerId, stage, String.valueOf(at.toEpochMilli()),
-                utcDay(at), channel, nullToEmpty(userId), nullToEmpty(anonymousId)))
-                .map(r -> Applied.of(r.toString()));
     }
 
     static String nullToEmpty(String value) {

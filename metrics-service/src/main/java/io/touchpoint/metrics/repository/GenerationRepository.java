@@ -9,11 +9,14 @@ import jakarta.inject.Inject;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The generations of counters: live reads use {@code tp:metrics:generation}; a rebuild fills the generation
- * named by {@code tp:metrics:building} (held with a lease, so a crashed rebuild frees it) and swaps in one step.
+ * The generations of counters: live reads use {@code tp:metrics:{control}:generation}; a rebuild fills the
+ * generation named by {@code tp:metrics:{control}:building} (held with a lease, so a crashed rebuild frees it) and
+ * swaps in one step. Writers read both pointers once per batch; a generation is marked retired in each of its
+ * parts before it is deleted, so a batch that read the pointers before a swap cannot bring it back.
  */
 @ApplicationScoped
 public class GenerationRepository {
@@ -38,11 +41,16 @@ public class GenerationRepository {
             if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
             return 1""";
 
+    /** Longer than any batch can take between reading the pointers and writing. */
+    private static final long RETIRED_SECONDS = 86_400;
+
     private final ReactiveRedisDataSource redis;
+    private final CounterScript script;
 
     @Inject
-    public GenerationRepository(ReactiveRedisDataSource redis) {
+    public GenerationRepository(ReactiveRedisDataSource redis, CounterScript script) {
         this.redis = redis;
+        this.script = script;
     }
 
     /** @return the prefix of a fresh generation to fill, or empty when another rebuild holds the lease */
@@ -69,16 +77,25 @@ public class GenerationRepository {
         return eval(RELEASE, List.of(FunnelCounterKeys.BUILDING), generation).replaceWithVoid();
     }
 
-    /** Deletes every key of a generation (SCAN + UNLINK in batches, so Redis never blocks on it). */
+    /**
+     * Deletes every key of a generation (SCAN + UNLINK in batches, so Redis never blocks on it) but the parts'
+     * {@code retired} markers, which are set first and expire after a day.
+     */
     public Uni<Long> delete(String generation) {
         if (!generation.startsWith(FunnelCounterKeys.PREFIX + "g")) {
             return Uni.createFrom().failure(new IllegalArgumentException("not a generation: " + generation));
         }
-        return redis.key(String.class).scan(new KeyScanArgs().match(generation + "*").count(1000))
-                .toMulti().group().intoLists().of(500)
+        Uni<Void> retire = Multi.createFrom().iterable(script.parts())
+                .onItem().transformToUniAndConcatenate(p -> redis.value(String.class)
+                        .setex(p.prefix(generation) + FunnelCounterKeys.RETIRED, RETIRED_SECONDS, "1"))
+                .collect().last().replaceWithVoid()
+                .onFailure().transform(e -> CounterScript.unavailable("retiring " + generation, e));
+        return retire.flatMap(v -> redis.key(String.class).scan(new KeyScanArgs().match(generation + "*").count(1000))
+                .toMulti().select().where(k -> !k.endsWith(":" + FunnelCounterKeys.RETIRED))
+                .group().intoLists().of(500)
                 .onItem().transformToUniAndConcatenate(keys -> redis.key(String.class)
                         .unlink(keys.toArray(String[]::new)).map(Integer::longValue))
-                .collect().with(java.util.stream.Collectors.summingLong(Long::longValue));
+                .collect().with(java.util.stream.Collectors.summingLong(Long::longValue)));
     }
 
     private Uni<io.vertx.mutiny.redis.client.Response> eval(String script, List<String> keys, String... args) {

@@ -2,6 +2,7 @@ package io.touchpoint.metrics.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +31,7 @@ import io.touchpoint.metrics.service.Transition.StageEntered;
 /**
  * Recomputes every counter from journey-service's PostgreSQL through its export API, for example after Redis
  * lost its data. The export is written into a fresh generation while the live one keeps serving; live records
- * consumed meanwhile are applied to both (the counter script reads {@code tp:metrics:building}), and the
+ * consumed meanwhile are applied to both (writers read {@code tp:metrics:{control}:building}), and the
  * per-record markers make a record that is both exported and consumed count once. At the end the fresh
  * generation becomes the live one in a single step and the old one is deleted.
  */
@@ -98,7 +99,7 @@ public class CounterRebuild {
         }
         return generations.begin(LEASE).map(prefix -> {
             String generation = prefix.orElseThrow(
-                    () -> new RebuildConflictException("a rebuild is running (tp:metrics:building is held)"));
+                    () -> new RebuildConflictException("a rebuild is running (tp:metrics:{control}:building is held)"));
             Status running = new Status("running", generation, Instant.now(), null, 0, 0, 0, 0, null);
             status.set(running);
             Infrastructure.getDefaultWorkerPool().execute(() -> run(running));
@@ -112,18 +113,21 @@ public class CounterRebuild {
         try {
             LOG.infof("rebuild into %s started", generation);
             readAll(JourneyExportClient.STAGE_HISTORY, generation, items -> {
+                List<StageEntered> entries = new ArrayList<>();
                 for (JsonNode item : items) {
                     Optional<StageEntered> entry = stageEntry(item);
                     if (entry.isEmpty()) {
                         counts[3]++;
-                        continue;
+                    } else {
+                        entries.add(entry.get());
                     }
-                    funnels.apply(entry.get(), generation).await().atMost(export.timeout());
-                    counts[0]++;
                 }
+                requireApplied(funnels.applyAll(entries, generation).await().atMost(export.timeout()));
+                counts[0] += entries.size();
                 progress(started, counts);
             });
             readAll(JourneyExportClient.TOUCHPOINTS, generation, items -> {
+                List<KpiEvent> events = new ArrayList<>();
                 for (JsonNode item : items) {
                     counts[1]++;
                     String customerId = item.path("customerId").asText(null);
@@ -140,11 +144,14 @@ public class CounterRebuild {
                         continue;
                     }
                     // Touchpoints that are no KPI event still link their identifiers to the customer.
-                    KpiEvent event = TrackingPlan.measure(t).orElseGet(() -> new KpiEvent(t.messageId(), null,
+                    events.add(TrackingPlan.measure(t).orElseGet(() -> new KpiEvent(t.messageId(), null,
                             t.userId(), t.anonymousId(), t.at(), t.channel(), "none", List.of(), List.of()))
-                            .withCustomer(customerId);
-                    Applied applied = kpis.apply(event, generation).await().atMost(export.timeout());
-                    if (applied == Applied.COUNTED && !event.measures().isEmpty()) {
+                            .withCustomer(customerId));
+                }
+                List<Applied> applied = requireApplied(kpis.applyAll(events, generation).await()
+                        .atMost(export.timeout()));
+                for (int i = 0; i < events.size(); i++) {
+                    if (applied.get(i).outcome() == Applied.Outcome.COUNTED && !events.get(i).measures().isEmpty()) {
                         counts[2]++;
                     }
                 }
@@ -171,6 +178,14 @@ public class CounterRebuild {
                 LOG.warnf("could not clean up %s: %s", generation, cleanup.getMessage());
             }
         }
+    }
+
+    /** A row the counters cannot take fails the rebuild: the live counters stay as they were. */
+    private static List<Applied> requireApplied(List<Applied> applied) {
+        applied.stream().filter(Applied::failed).findFirst().ifPresent(a -> {
+            throw new IllegalStateException("an exported row could not be counted: " + a.error());
+        });
+        return applied;
     }
 
     private void readAll(String path, String generation, java.util.function.Consumer<List<JsonNode>> apply) {

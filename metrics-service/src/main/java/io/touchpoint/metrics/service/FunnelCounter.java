@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.metrics.repository.CounterScript;
 import io.touchpoint.metrics.repository.FunnelCounterRepository;
 import io.touchpoint.metrics.repository.FunnelCounterRepository.Applied;
 import io.touchpoint.metrics.service.Transition.CustomerErased;
@@ -49,29 +50,28 @@ public class FunnelCounter {
         }
     }
 
-    public Uni<TransitionOutcome> count(Transition transition) {
-        Uni<Applied> applied;
-        if (transition instanceof StageEntered entered) {
-            applied = repository.apply(entered);
-        } else if (transition instanceof StageCorrected corrected) {
-            applied = repository.apply(corrected);
-        } else if (transition instanceof CustomerMerged merged) {
-            applied = repository.apply(merged);
-        } else if (transition instanceof CustomerErased erased) {
-            applied = repository.apply(erased);
-        } else {
-            Unrecognized unknown = (Unrecognized) transition;
-            LOG.debugf("skipping transition %s of unknown kind '%s'", unknown.transitionId(), unknown.wireKind());
-            applied = Uni.createFrom().item(Applied.SKIPPED);
-        }
-        return applied.map(FunnelCounter::outcomeOf).invoke(o -> meter(transition.kind(), o).increment());
+    /**
+     * Counts a batch of transitions in their order; one result per transition. A failed one ({@link
+     * Applied#failed()}) could not be counted (the caller dead-letters it); the others are recorded in the meter.
+     */
+    public Uni<List<Applied>> countAll(List<Transition> transitions) {
+        return repository.applyAll(transitions, CounterScript.LIVE).invoke(applied -> {
+            for (int i = 0; i < applied.size(); i++) {
+                Transition t = transitions.get(i);
+                if (t instanceof Unrecognized unknown) {
+                    LOG.debugf("skipping transition %s of unknown kind '%s'", unknown.transitionId(), unknown.wireKind());
+                }
+                outcomeOf(applied.get(i)).ifPresent(o -> meter(t.kind(), o).increment());
+            }
+        });
     }
 
-    private static TransitionOutcome outcomeOf(Applied applied) {
-        return switch (applied) {
-            case COUNTED -> TransitionOutcome.COUNTED;
-            case DUPLICATE -> TransitionOutcome.DUPLICATE;
-            case SKIPPED -> TransitionOutcome.SKIPPED;
+    static java.util.Optional<TransitionOutcome> outcomeOf(Applied applied) {
+        return switch (applied.outcome()) {
+            case COUNTED -> java.util.Optional.of(TransitionOutcome.COUNTED);
+            case DUPLICATE -> java.util.Optional.of(TransitionOutcome.DUPLICATE);
+            case SKIPPED -> java.util.Optional.of(TransitionOutcome.SKIPPED);
+            case FAILED -> java.util.Optional.empty();
         };
     }
 

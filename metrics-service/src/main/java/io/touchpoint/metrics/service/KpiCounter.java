@@ -1,5 +1,7 @@
 package io.touchpoint.metrics.service;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,26 +41,42 @@ public class KpiCounter {
         }
     }
 
-    public Uni<TransitionOutcome> count(Touchpoint touchpoint) {
-        Optional<KpiEvent> event = TrackingPlan.measure(touchpoint);
-        if (event.isEmpty()) {
-            meter("none", TransitionOutcome.SKIPPED).increment();
-            return Uni.createFrom().item(TransitionOutcome.SKIPPED);
+    /**
+     * Counts a batch of touchpoints in their order; one result per touchpoint ({@link Applied#SKIPPED} for one that
+     * is no KPI event). A failed one could not be counted (the caller dead-letters it).
+     */
+    public Uni<List<Applied>> countAll(List<Touchpoint> touchpoints) {
+        List<KpiEvent> events = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < touchpoints.size(); i++) {
+            Optional<KpiEvent> event = TrackingPlan.measure(touchpoints.get(i));
+            if (event.isPresent()) {
+                events.add(event.get());
+                positions.add(i);
+            }
         }
-        return repository.apply(event.get(), CounterScript.LIVE)
-                .map(a -> switch (a) {
-                    case COUNTED -> TransitionOutcome.COUNTED;
-                    case DUPLICATE -> TransitionOutcome.DUPLICATE;
-                    case SKIPPED -> TransitionOutcome.SKIPPED;
-                })
-                .invoke(o -> meter(event.get().kind(), o).increment());
+        return repository.applyAll(events, CounterScript.LIVE).map(applied -> {
+            List<Applied> out = new ArrayList<>(Collections.nCopies(touchpoints.size(), Applied.SKIPPED));
+            int none = touchpoints.size() - events.size();
+            for (int k = 0; k < applied.size(); k++) {
+                out.set(positions.get(k), applied.get(k));
+                Applied a = applied.get(k);
+                String kind = events.get(k).kind();
+                FunnelCounter.outcomeOf(a).ifPresent(o -> meter(kind, o).increment());
+            }
+            if (none > 0) {
+                meter("none", TransitionOutcome.SKIPPED).increment(none);
+            }
+            return out;
+        });
     }
 
-    /** For a rebuild: the event attributed to the customer the export names, written to one generation. */
-    public Uni<Applied> rebuild(Touchpoint touchpoint, String customerId, String generation) {
-        Optional<KpiEvent> event = TrackingPlan.measure(touchpoint);
-        return event.isEmpty() ? Uni.createFrom().item(Applied.SKIPPED)
-                : repository.apply(event.get().withCustomer(customerId), generation);
+    /**
+     * For a rebuild: the events attributed to the customers the export names, written to one generation.
+     * Touchpoints that are no KPI event still link their identifiers to the customer.
+     */
+    public Uni<List<Applied>> rebuildAll(List<KpiEvent> events, String generation) {
+        return repository.applyAll(events, generation);
     }
 
     private Counter meter(String kind, TransitionOutcome outcome) {
