@@ -34,7 +34,9 @@ class HttpProblemsTest {
                 .when().get("/v1/nothing-here")
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("urn:touchpoint:problem:not-found"))
-                .body("instance", equalTo("/v1/nothing-here"));
+                .body("instance", equalTo("/v1/nothing-here"))
+                .body("detail", containsString("/v1/t"))
+                .body("detail", containsString("/beacon/v1/batch"));
     }
 
     @Test
@@ -43,7 +45,8 @@ class HttpProblemsTest {
                 .when().get("/v1/track")
                 .then().statusCode(405).contentType("application/problem+json")
                 .body("type", equalTo("urn:touchpoint:problem:method-not-allowed"))
-                .body("status", equalTo(405));
+                .body("status", equalTo(405))
+                .body("detail", equalTo("GET is not allowed on /v1/track; use POST"));
     }
 
     @Test
@@ -62,7 +65,8 @@ class HttpProblemsTest {
         given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
                 .when().post("/v1/track")
                 .then().statusCode(413).contentType("application/problem+json")
-                .body("type", equalTo("urn:touchpoint:problem:too-large"));
+                .body("type", equalTo("urn:touchpoint:problem:too-large"))
+                .body("detail", containsString("send smaller batches"));
     }
 
     @Test

@@ -16,7 +16,6 @@ import io.touchpoint.ingest.service.EventRejectedException;
 import io.touchpoint.ingest.service.IngestService;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Problem bodies for answers the HTTP layer gives before a resource runs: a body over
@@ -44,13 +43,12 @@ public class HttpFailureRoutes {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::onFailure);
         // The API's bodies are read here, one step before Quarkus's own limit check, so an
         // over-limit body (declared or chunked) fails the route with 413 and gets a problem body.
-        // TrackingResource takes the bytes from this read (RoutingContext.body()); it has no JAX-RS
-        // entity parameter: binding byte[] over a body read here handed it a 40 KB body as zeros.
-        // preallocated from Content-Length (within the limit): growing the buffer chunk by chunk copied
-        // a batch body several times
-        BodyHandler bodies = BodyHandler.create(false).setPreallocateBodyBuffer(true);
-        maxBodySize.ifPresent(limit -> bodies.setBodyLimit(limit.asLongValue()));
-        router.route("/v1/*").order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);
+        // The resources take the bytes from this read (BodyReader.bytes); they have no JAX-RS entity
+        // parameter: binding byte[] over a body read here handed it a 40 KB body as zeros.
+        BodyReader bodies = new BodyReader(maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE));
+        for (String path : TrackingPaths.BODY_ROUTES) {
+            router.route(path).order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);
+        }
         router.route("/webhooks/*").order(QUARKUS_BODY_LIMIT_ORDER - 1).handler(bodies);
     }
 
@@ -84,16 +82,18 @@ public class HttpFailureRoutes {
         String path = ctx.request().path();
         String endpoint;
         String webhookSource = null;
-        if (path.startsWith("/v1/")) {
-            endpoint = path.substring(4);
-        } else if (path.startsWith("/webhooks/")) {
+        if (path.startsWith("/webhooks/")) {
             endpoint = "webhook";
             webhookSource = path.substring("/webhooks/".length());
         } else {
-            return false;
+            Optional<TrackingPaths.Endpoint> tracking = TrackingPaths.of(path);
+            if (tracking.isEmpty()) {
+                return false;
+            }
+            endpoint = tracking.get().endpoint();
         }
         Optional<Uni<EventRejectedException>> recorded = ingest.oversizedRequest(endpoint,
-                RequestCredentials.basicWriteKey(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), webhookSource,
+                RequestCredentials.writeKey(ctx), webhookSource,
                 ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH),
                 maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE));
         if (recorded.isEmpty()) {

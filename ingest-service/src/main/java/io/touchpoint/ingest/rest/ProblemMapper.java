@@ -1,21 +1,26 @@
 package io.touchpoint.ingest.rest;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.service.EventRejectedException;
 import io.touchpoint.ingest.service.PublishUnavailableException;
 import io.touchpoint.ingest.service.RateLimitedException;
+import io.touchpoint.ingest.service.RequestBody;
 import io.touchpoint.ingest.service.UnknownSourceException;
 import io.touchpoint.ingest.service.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,6 +41,9 @@ public class ProblemMapper {
 
     @Inject
     IngestConfig config;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+    Optional<MemorySize> maxBodySize;
 
     @ServerExceptionMapper(Throwable.class)
     public Response toResponse(Throwable failure, HttpServerRequest request) {
@@ -94,17 +102,23 @@ public class ProblemMapper {
         return detail(type, request, failure instanceof WebApplicationException ? failure.getMessage() : null);
     }
 
-    /** Details for answers known only by type (404, 405, 413, 415 decided by the framework). */
+    /** Details for answers known only by type (404, 405, 413, 415 decided by the framework): each says what to change. */
     public String detail(ProblemType type, HttpServerRequest request, String fallback) {
         return switch (type) {
-            case NOT_FOUND -> "there is nothing at " + request.path();
-            case METHOD_NOT_ALLOWED -> request.method() + " is not allowed on " + request.path();
+            case NOT_FOUND -> "there is nothing at " + request.path() + "; the tracking API is " + TrackingPaths.SUMMARY;
+            case METHOD_NOT_ALLOWED -> request.method() + " is not allowed on " + request.path()
+                    + (request.path().startsWith("/v1/projects/") || request.path().startsWith("/sourceConfig")
+                            ? "; use GET" : "; use POST");
             case UNSUPPORTED_MEDIA_TYPE -> "Content-Type '" + request.getHeader(HttpHeaders.CONTENT_TYPE)
-                    + "' is not accepted; send application/json or text/plain";
-            case NOT_ACCEPTABLE -> "this endpoint answers application/json only";
-            case TOO_LARGE -> "the request body is larger than this server accepts";
+                    + "' is not accepted; send " + RequestBody.ACCEPTED_TYPES;
+            case NOT_ACCEPTABLE -> "this endpoint answers application/json only; accept application/json or */*";
+            case TOO_LARGE -> "the request body is larger than this server accepts"
+                    + maxBodySize.map(limit -> " (" + limit.asLongValue() + " bytes)").orElse("") + "; send smaller batches";
+            case BAD_REQUEST -> "the request could not be read as HTTP"
+                    + (fallback != null && !fallback.startsWith("HTTP ") ? " (" + fallback + ")" : "")
+                    + "; send a well-formed request with a JSON body";
             default -> fallback != null && !fallback.startsWith("HTTP ") ? fallback
-                    : type.title().toLowerCase();
+                    : type.title().toLowerCase() + " (HTTP " + type.status() + ")";
         };
     }
 }

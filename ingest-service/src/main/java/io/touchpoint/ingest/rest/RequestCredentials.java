@@ -4,12 +4,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
+import jakarta.ws.rs.core.HttpHeaders;
+
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /** What a request says about who sent it: the Segment write key and the client address. */
 final class RequestCredentials {
 
     private RequestCredentials() {
+    }
+
+    /** The query parameter RudderStack's beacon transport (and any SDK that cannot set headers) carries the key in. */
+    static final String WRITE_KEY_PARAM = "writeKey";
+
+    /**
+     * The write key the request names outside its body: the Basic user of {@code Authorization}, else
+     * the {@code writeKey} query parameter (navigator.sendBeacon cannot set headers:
+     * {@code /beacon/v1/batch?writeKey=…}). Empty when it names none: the key may then be in the body.
+     */
+    static Optional<String> writeKey(RoutingContext ctx) {
+        Optional<String> basic = basicWriteKey(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (basic.isPresent()) {
+            return basic;
+        }
+        java.util.List<String> query = ctx.queryParam(WRITE_KEY_PARAM);
+        return query.isEmpty() ? Optional.empty() : Optional.of(query.get(0));
     }
 
     /**
@@ -41,5 +61,25 @@ final class RequestCredentials {
             }
         }
         return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    }
+
+    /**
+     * Which attempt an SDK says this request is: {@code X-Retry-Count} (analytics-next, analytics-kotlin,
+     * analytics-swift; absent on the first attempt) or {@code Rsa-Retry-Attempt} (RudderStack JS v3).
+     * 0 for a first attempt or a value that is not a positive number.
+     */
+    static int retryAttempt(HttpServerRequest request) {
+        String value = request.getHeader("X-Retry-Count");
+        if (value == null) {
+            value = request.getHeader("Rsa-Retry-Attempt");
+        }
+        if (value == null || value.isEmpty() || value.length() > 9) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

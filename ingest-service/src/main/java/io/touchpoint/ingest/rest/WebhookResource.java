@@ -23,12 +23,11 @@ import io.touchpoint.ingest.rest.TrackingResource.Success;
 import io.touchpoint.ingest.service.IngestMetrics;
 import io.touchpoint.ingest.service.WebhookService;
 import io.touchpoint.ingest.service.WebhookSignature;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Signed webhooks of contact-center and social platforms. The signature is checked on the exact
- * bytes received (read by {@link HttpFailureRoutes}), so nothing may parse or re-encode the body
+ * bytes received (read by {@link BodyReader}), so nothing may parse or re-encode the body
  * before; any content type is taken.
  */
 @Path("/webhooks")
@@ -74,8 +73,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "Published (or a redelivery already published)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Success.class)))
     public Uni<Success> receive(@PathParam("sourceId") String sourceId, RoutingContext ctx) {
-        Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
-        byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+        byte[] body = BodyReader.bytes(ctx);
         return RequestTiming.timed(metrics, "webhook", Uni.createFrom()
                 .deferred(() -> webhooks.receive(sourceId, body, ctx.request()::getHeader))
                 .replaceWith(new Success(true)));

@@ -28,6 +28,8 @@ import io.touchpoint.ingest.messaging.TouchpointProducer;
  * <li>{@code touchpoint_ingest_dedup_unavailable_total{source}} — published without a Redis check</li>
  * <li>{@code touchpoint_ingest_rate_limit_unavailable_total{source}} — requests this instance limited alone
  * (Redis did not answer the shared bucket)</li>
+ * <li>{@code touchpoint_ingest_retried_requests_total{source,channel,endpoint}} — requests of a known source
+ * that the SDK marked as a retry ({@code X-Retry-Count} or {@code Rsa-Retry-Attempt} above 0)</li>
  * <li>{@code touchpoint_ingest_kafka_ack_seconds{topic,outcome}} — send to acknowledgement (acked | failed)</li>
  * <li>{@code touchpoint_ingest_request_seconds{endpoint,status}} — a whole HTTP request, by answer, with
  * histogram buckets ({@code _bucket{le}}) for quantiles</li>
@@ -41,6 +43,7 @@ public class IngestMetrics {
     public static final String DUPLICATES = "touchpoint.ingest.duplicates";
     public static final String DEDUP_UNAVAILABLE = "touchpoint.ingest.dedup.unavailable";
     public static final String RATE_LIMIT_UNAVAILABLE = "touchpoint.ingest.rate.limit.unavailable";
+    public static final String RETRIED = "touchpoint.ingest.retried.requests";
     public static final String KAFKA_ACK = "touchpoint.ingest.kafka.ack";
     public static final String REQUEST = "touchpoint.ingest.request";
     public static final String UNKNOWN = "unknown";
@@ -91,6 +94,14 @@ public class IngestMetrics {
         counters.computeIfAbsent(List.of(DUPLICATES, sourceId, channel), k -> Counter.builder(DUPLICATES)
                 .description("Events acknowledged but not published again: their messageId was already published")
                 .tag("source", sourceId).tag("channel", channel)
+                .register(registry)).increment();
+    }
+
+    /** A request an SDK sent again; the endpoint is one of the API's fixed tags. */
+    public void retried(String sourceId, String channel, String endpoint) {
+        counters.computeIfAbsent(List.of(RETRIED, sourceId, channel, endpoint), k -> Counter.builder(RETRIED)
+                .description("Requests an SDK marked as a retry (X-Retry-Count or Rsa-Retry-Attempt above 0)")
+                .tag("source", sourceId).tag("channel", channel).tag("endpoint", endpoint)
                 .register(registry)).increment();
     }
 

@@ -67,8 +67,16 @@ public class IngestService {
         this.clock = Clock.systemUTC();
     }
 
-    /** What the HTTP layer knows about a request. */
-    public record Call(byte[] body, String contentEncoding, Optional<String> headerWriteKey, String clientIp) {
+    /**
+     * What the HTTP layer knows about a request.
+     *
+     * @param requestWriteKey the key the request names outside its body (Basic user, else the
+     *                        {@code writeKey} query parameter); empty: the body's {@code writeKey} counts
+     * @param endpoint        the endpoint tag ({@code track} … {@code batch}, {@code import})
+     * @param retryAttempt    which retry the SDK says this is ({@code X-Retry-Count}); 0 for a first attempt
+     */
+    public record Call(byte[] body, String contentType, String contentEncoding, Optional<String> requestWriteKey,
+            String clientIp, String endpoint, int retryAttempt) {
     }
 
     /**
@@ -311,26 +319,35 @@ public class IngestService {
     }
 
     private Received receive(String typeTag, Call call) {
-        Optional<AuthenticatedSource> byHeader = Optional.empty();
-        if (call.headerWriteKey().isPresent()) {
-            // The header wins when present: a wrong Basic user is not rescued by a key in the body.
-            byHeader = Optional.of(authenticate(typeTag, call.headerWriteKey()));
+        Optional<AuthenticatedSource> byRequest = Optional.empty();
+        if (call.requestWriteKey().isPresent()) {
+            // The header (or query) wins when present: a wrong key there is not rescued by one in the body.
+            byRequest = Optional.of(retried(call, authenticate(typeTag, call.requestWriteKey())));
         }
         byte[] body = null;
         EventRejectedException decodeFailure = null;
         try {
-            body = RequestBody.decode(call.body(), call.contentEncoding(), config.maxRequestBytes());
+            body = RequestBody.decode(call.body(), call.contentType(), call.contentEncoding(), config.maxRequestBytes());
         } catch (EventRejectedException e) {
             decodeFailure = e;
         }
         AuthenticatedSource source;
-        if (byHeader.isPresent()) {
-            source = byHeader.get();
+        if (byRequest.isPresent()) {
+            source = byRequest.get();
         } else {
             // an unreadable body has no readable key: without a header its sender stays unknown
-            source = authenticate(typeTag, body == null ? Optional.empty() : TouchpointNormaliser.writeKeyIn(body));
+            source = retried(call, authenticate(typeTag,
+                    body == null ? Optional.empty() : TouchpointNormaliser.writeKeyIn(body)));
         }
         return new Received(source, body, decodeFailure);
+    }
+
+    /** Counts a request the SDK marked as a retry, under the source it authenticated as. */
+    private AuthenticatedSource retried(Call call, AuthenticatedSource source) {
+        if (call.retryAttempt() > 0) {
+            metrics.retried(source.id(), source.channel().wire(), call.endpoint());
+        }
+        return source;
     }
 
     /** The source's rate limit: completes when the request may go on, fails with {@link RateLimitedException}. */
@@ -345,8 +362,9 @@ public class IngestService {
             metrics.event(IngestMetrics.UNKNOWN, IngestMetrics.UNKNOWN, typeTag, Outcome.REJECTED);
             metrics.rejected(IngestMetrics.UNKNOWN, IngestMetrics.UNKNOWN, typeTag, IngestMetrics.UNAUTHORIZED);
             throw new UnauthorizedException(writeKey.isEmpty()
-                    ? "a write key is required: send it as the HTTP Basic user (empty password) or as 'writeKey'"
-                    : "the write key does not belong to any source");
+                    ? "a write key is required: send it as the HTTP Basic user (empty password), as the 'writeKey' "
+                            + "query parameter or as 'writeKey' in the body"
+                    : "the write key does not belong to any source; check the write key the SDK is configured with");
         }
         return source.get();
     }
@@ -373,7 +391,7 @@ public class IngestService {
     /**
      * A request whose body the HTTP layer refused for being over {@code limit} bytes, before anything
      * read it: one record on touchpoints.rejected.v1 ({@code too_large}; the size, not the body) when
-     * its source is known — by a Basic write key for the tracking API, by the path for a webhook
+     * its source is known — by a Basic or query write key for the tracking API, by the path for a webhook
      * source. Subject to the source's rate limit like any request, so a flood of oversized bodies
      * is answered 429 and leaves no records beyond the rate.
      *
@@ -383,7 +401,7 @@ public class IngestService {
      *         to answer (413) once the record is acknowledged, or fails with
      *         {@link RateLimitedException} or {@link PublishUnavailableException}
      */
-    public Optional<Uni<EventRejectedException>> oversizedRequest(String endpoint, Optional<String> headerWriteKey,
+    public Optional<Uni<EventRejectedException>> oversizedRequest(String endpoint, Optional<String> requestWriteKey,
             String webhookSourceId, String contentLength, long limit) {
         Instant receivedAt = now();
         String typeTag;
@@ -394,7 +412,7 @@ public class IngestService {
         } else {
             typeTag = "batch".equals(endpoint) || "import".equals(endpoint) ? "batch"
                     : CallType.fromWire(endpoint).map(CallType::wire).orElse(null);
-            source = typeTag == null ? Optional.empty() : headerWriteKey.flatMap(sources::authenticate);
+            source = typeTag == null ? Optional.empty() : requestWriteKey.flatMap(sources::authenticate);
         }
         if (source.isEmpty()) {
             return Optional.empty();
@@ -403,7 +421,7 @@ public class IngestService {
         String size = contentLength != null && contentLength.matches("\\d{1,18}") ? contentLength + " bytes"
                 : "more than " + limit + " bytes";
         EventRejectedException rejection = new EventRejectedException(RejectionReason.TOO_LARGE,
-                "the request body is " + size + "; a request may have at most " + limit + " bytes");
+                "the request body is " + size + "; a request may have at most " + limit + " bytes: send smaller batches");
         return Optional.of(limited(known, typeTag)
                 .chain(() -> recordRejection(typeTag, known, receivedAt, rejection, new byte[0], null))
                 .replaceWith(rejection));

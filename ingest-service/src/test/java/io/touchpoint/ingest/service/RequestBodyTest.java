@@ -34,6 +34,39 @@ class RequestBodyTest {
     }
 
     @Test
+    void jsonIsReadWhateverTheSdkLabelsItAndOtherTypesAreRefused() throws Exception {
+        byte[] json = "{\"event\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        for (String type : new String[] { null, "", "application/json", "Application/JSON; charset=UTF-16",
+                "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "application/vnd.segment+json",
+                "application/octet-stream" }) {
+            assertArrayEquals(json, RequestBody.decode(gzip(json), type, "gzip", 1024), String.valueOf(type));
+        }
+        for (String type : new String[] { "application/xml", "multipart/form-data; boundary=x", "text/html" }) {
+            EventRejectedException refused = assertThrows(EventRejectedException.class,
+                    () -> RequestBody.decode(json, type, null, 1024));
+            assertEquals(RejectionReason.UNSUPPORTED_ENCODING, refused.reason());
+            assertEquals("Content-Type '" + type + "' does not carry JSON; send the JSON body as application/json "
+                    + "(any charset), text/plain, application/x-www-form-urlencoded or no Content-Type", refused.detail());
+        }
+        EventRejectedException form = assertThrows(EventRejectedException.class, () -> RequestBody.decode(
+                "a=1&b=2".getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", null, 1024));
+        assertEquals(RejectionReason.INVALID_JSON, form.reason());
+    }
+
+    @Test
+    void deflateIsReadZlibWrappedAndRaw() throws Exception {
+        byte[] json = "{\"event\":\"deflated\"}".getBytes(StandardCharsets.UTF_8);
+        for (boolean raw : new boolean[] { false, true }) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out,
+                    new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED, raw))) {
+                z.write(json);
+            }
+            assertArrayEquals(json, RequestBody.decode(out.toByteArray(), "deflate", 1024), "raw=" + raw);
+        }
+    }
+
+    @Test
     void ipAnonymisationKeepsTheNetworkOnly() {
         assertEquals("203.0.113.0", ClientAddress.anonymise("203.0.113.77"));
         assertEquals("2001:db8:85a3:0:0:0:0:0", ClientAddress.anonymise("2001:db8:85a3:8d3:1319:8a2e:370:7348"));
