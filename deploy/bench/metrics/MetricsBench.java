@@ -39,10 +39,12 @@ import io.touchpoint.stack.StackProcess;
  * (Population.java: per customer three stage entries over six channels and 20 days, every 17th split over two
  * ids and merged, every 23rd first seen late and corrected, every 31st erased at the end; three KPI touchpoints
  * per customer keyed by userId) produced BEFORE the service starts; then the packaged metrics-service (prod
- * profile, own JVM) counts it. Rate = records counted after the first progress sample / time from that sample
- * to the last record, from the service's own counters (touchpoint_metrics_*_total on /q/metrics), so start-up
- * and group join are not counted. Redis CPU per record from /proc/&lt;redis pid&gt;/stat over the same window.
- * Then deploy/bench/journey/run.sh with JOURNEY_ARGS (one run) gives the reference. Run by run.sh.
+ * profile, own JVM) counts it. Rate = records counted between the first progress sample past the warm-up and
+ * the last sample before the end / the time between them, from the service's own counters
+ * (touchpoint_metrics_*_total on /q/metrics, sampled every second), so start-up, group join and (with a warm-up)
+ * JIT compilation are not counted. Redis CPU per record from /proc/&lt;redis pid&gt;/stat over the same window.
+ * Then deploy/bench/journey/run.sh with JOURNEY_ARGS (one run) gives the reference. Run by run.sh; args:
+ * customers runs warm-up-records.
  */
 public class MetricsBench {
 
@@ -51,23 +53,30 @@ public class MetricsBench {
     static final Path ROOT = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
 
     record Result(double recordsPerSecond, double redisMicrosPerRecord, double serviceMicrosPerRecord, long records,
-            double seconds) {
+            long measured, double seconds) {
+    }
+
+    record Sample(long nanos, double records, long redisTicks, Duration serviceCpu) {
     }
 
     public static void main(String[] args) throws Exception {
         int customers = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        // the first `warmup` records counted are not measured (the service's JIT compiler settling), as in the
+        // journey bench
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         String journeyArgs = System.getenv().getOrDefault("JOURNEY_ARGS", "200000 1 100000");
         boolean journey = !"0".equals(System.getenv("JOURNEY"));
         Path jar = Path.of(System.getProperty("metrics.jar"));
         List<Result> results = new ArrayList<>();
         List<Double> journeyRates = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            Result r = run(jar, customers, run);
+            Result r = run(jar, customers, warmup, run);
             results.add(r);
-            System.out.printf("run %d: metrics-service counted %d records in %.2f s: %.0f records/s, Redis %.1f µs"
-                    + " and the service %.1f µs of CPU per record%n", run, r.records(), r.seconds(),
-                    r.recordsPerSecond(), r.redisMicrosPerRecord(), r.serviceMicrosPerRecord());
+            System.out.printf("run %d: metrics-service counted %d records; %.0f of them in %.2f s after %d of warm-up:"
+                    + " %.0f records/s, Redis %.1f µs and the service %.1f µs of CPU per record%n", run, r.records(),
+                    (double) r.measured(), r.seconds(), warmup, r.recordsPerSecond(), r.redisMicrosPerRecord(),
+                    r.serviceMicrosPerRecord());
             if (journey) {
                 double j = journeyRate(journeyArgs);
                 journeyRates.add(j);
@@ -75,8 +84,9 @@ public class MetricsBench {
             }
         }
         System.out.println();
-        System.out.printf("metrics-service: %d customers, %d records per run (transitions + KPI touchpoints)%n",
-                customers, results.get(0).records());
+        System.out.printf("metrics-service: %d customers, %d records per run (transitions + KPI touchpoints), measured"
+                + " after %d; journey: run.sh %s%n", customers, results.get(0).records(), warmup,
+                journey ? journeyArgs : "skipped");
         System.out.println("| run | metrics records/s | Redis CPU µs/record | service CPU µs/record | journey events/s | ratio |");
         System.out.println("|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
@@ -104,7 +114,7 @@ public class MetricsBench {
         return sorted.get(sorted.size() / 2);
     }
 
-    static Result run(Path jar, int customers, int run) throws Exception {
+    static Result run(Path jar, int customers, int warmup, int run) throws Exception {
         try (StackProcess stack = StackProcess.builder().kafka().redis().start()) {
             Backlog backlog = new Backlog(customers, 20261203L + run, Instant.now());
             produce(stack.kafkaBootstrap(), backlog.transitions);
@@ -117,38 +127,43 @@ public class MetricsBench {
             Process service = startService(jar, stack, port, token, run);
             HttpClient http = HttpClient.newHttpClient();
             try {
-                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-                long startNanos = 0;
-                double startCount = 0;
-                long redisAtStart = 0;
-                Duration serviceAtStart = Duration.ZERO;
+                // Progress is sampled once a second (a scrape of /q/metrics costs the service CPU: every 50 ms
+                // it took a fifth of it); the rate is taken between the first sample past the warm-up and the
+                // last sample before the end, so it needs no end detection finer than the samples.
+                long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+                Sample first = null;
+                Sample last = null;
                 double counted = 0;
                 while (System.nanoTime() < deadline && service.isAlive()) {
                     counted = counted(http, port);
-                    if (counted > 0 && startNanos == 0) {
-                        startNanos = System.nanoTime();
-                        startCount = counted;
-                        redisAtStart = cpuTicks(redisPid);
-                        serviceAtStart = service.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
-                    }
                     if (counted >= records) {
                         break;
                     }
-                    Thread.sleep(50);
+                    if (counted > Math.max(0, warmup)) {
+                        Sample now = new Sample(System.nanoTime(), counted, cpuTicks(redisPid),
+                                service.toHandle().info().totalCpuDuration().orElse(Duration.ZERO));
+                        if (first == null) {
+                            first = now;
+                        }
+                        last = now;
+                    }
+                    Thread.sleep(1000);
                 }
-                long end = System.nanoTime();
                 if (counted < records) {
                     throw new IllegalStateException("only " + counted + " of " + records + " records counted; see "
                             + logFile(run));
                 }
-                double seconds = (end - startNanos) / 1e9;
-                double measured = records - startCount;
-                double redisSeconds = (cpuTicks(redisPid) - redisAtStart) / 100.0;
-                double serviceSeconds = (service.toHandle().info().totalCpuDuration().orElse(Duration.ZERO)
-                        .minus(serviceAtStart)).toNanos() / 1e9;
+                if (first == null || last == first || last.nanos() - first.nanos() < 4_000_000_000L) {
+                    throw new IllegalStateException("counted too fast to measure between samples: use more customers"
+                            + " or a smaller warm-up");
+                }
+                double seconds = (last.nanos() - first.nanos()) / 1e9;
+                double measured = last.records() - first.records();
+                double redisSeconds = (last.redisTicks() - first.redisTicks()) / 100.0;
+                double serviceSeconds = last.serviceCpu().minus(first.serviceCpu()).toNanos() / 1e9;
                 checkCounts(http, port, token, backlog);
                 return new Result(measured / seconds, redisSeconds * 1e6 / measured, serviceSeconds * 1e6 / measured,
-                        records, seconds);
+                        records, (long) measured, seconds);
             } finally {
                 service.destroy();
                 service.waitFor(30, TimeUnit.SECONDS);

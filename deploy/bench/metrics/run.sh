@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Counting throughput of metrics-service (records/s), beside journey-service's stitching rate in the same run.
-#   deploy/bench/metrics/run.sh [customers=10000] [runs=3]
+#   deploy/bench/metrics/run.sh [customers=10000] [runs=3] [warm-up records=0: measured after them]
 # Needs only what `./mvnw verify` (or `./mvnw -pl deploy/stack,metrics-service package`) built: the packaged
 # metrics-service and deploy/stack's jar and lib/. Per run: a fresh embedded Kafka + Redis, the backlog
 # produced first, the service started on it; then deploy/bench/journey/run.sh $JOURNEY_ARGS (one run).
@@ -15,4 +15,4 @@ if [[ ! -f "$JAR" || -z "$STACK_JAR" || ! -d "$ROOT/deploy/stack/target/lib" ]];
   exit 1
 fi
 exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dmetrics.jar="$JAR" -Dbench.root="$ROOT" -cp "$STACK_JAR:$ROOT/deploy/stack/target/lib/*" \
-  "$ROOT/deploy/bench/metrics/MetricsBench.java" "${1:-10000}" "${2:-3}"
+  "$ROOT/deploy/bench/metrics/MetricsBench.java" "${1:-10000}" "${2:-3}" "${3:-0}"

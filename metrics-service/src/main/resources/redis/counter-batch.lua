@@ -5,7 +5,8 @@
 -- Parts, each under one hash tag so that a call touches one Redis Cluster slot:
 --   {funnel:<id>}  one funnel: per-customer entries of its stages, dropped marks, deadlines, its counters
 --   {people}       per-customer stage history (for KPI stages), identifiers, KPI logs, KPI counters
--- Both keep their own aliases (merges), erasure marks and per-record markers, so neither needs the other.
+-- Both keep their own fates (merged into / erased) and per-record markers, so neither needs the other; a funnel
+-- part needs no marker for stage entries (see funnel_stage_entered).
 --
 -- KEYS[i]  '<generation prefix>{<part>}:retired' for each target generation (current, and the one a rebuild
 --          fills): every key this call touches is '<generation prefix>{<part>}:...' and shares KEYS' slot.
@@ -17,8 +18,8 @@
 --            customer_erased                  transitionId customerId
 --            kpi   messageId customerId-or-'' userId anonymousId atMs day channel n (measure delta)*n m first*m
 --          or 'sweep', ARGV[5] now ms, ARGV[6] how many due deadlines to look at (funnel part)
--- Returns {'ok', result per record...}: 'counted', 'duplicate', 'skipped' or 'error:<reason>' (the record's own
--- writes and counter deltas are then not applied); sweep: {'ok', deadlines looked at}; {'retired'} when every
+-- Returns {'ok', result per record...}: 'counted', 'duplicate', 'skipped' or 'error:<reason>' (the record's
+-- counter deltas and marker are then not applied; it fails on a read before its own writes, e.g. WRONGTYPE); sweep: {'ok', deadlines looked at}; {'retired'} when every
 -- target was retired (the caller re-reads the generations).
 --
 -- Counting rules, by the Java names they implement (metrics-service README, "Redis keys"):
@@ -36,9 +37,11 @@ if PART == 'funnel' and not funnel then
   return redis.error_reply('unknown funnel ' .. tostring(FUNNEL_ID) .. ' (the script has another model version)')
 end
 if funnel then
-  funnel.index = {}
+  funnel.index, funnel.fields = {}, {}
   for i, s in ipairs(funnel.stages) do
     funnel.index[s] = i
+    funnel.fields[i] = { entered = 'entered:' .. s, converted = 'converted:' .. s, dropped = 'dropped:' .. s,
+      ttc = 'ttc:' .. s .. ':', ttcms = 'ttcms:' .. s }
   end
 end
 
@@ -46,57 +49,59 @@ local P      -- the target generation's prefix of this part: 'tp:metrics:g<N>:{<
 local cache  -- per target: what this call read or wrote, so a customer's keys are read once per batch
 
 local function new_cache()
-  return { alias = {}, erased = {}, state = {}, dropped = {}, checked = {} }
+  return { fate = {}, state = {}, dropped = {}, checked = {}, ident = {} }
 end
 
 -- ---- markers, aliases, erasures (both parts) ----
 
-local function seen(kind, id)
-  return redis.call('EXISTS', P .. kind .. id) == 1
+-- The record's marker, set when its first delivery is applied; a record that fails has it removed again, so
+-- a marker always means "counted" (the call's caller turns 'error:' results into dead letters).
+local function marker(r)
+  return r.kind == 'kpi' and P .. 'kseen:' .. r.mid or P .. 'seen:' .. r.tid
 end
 
-local function mark(kind, id)
-  redis.call('SET', P .. kind .. id, '1', 'EX', TTL)
-end
-
-local function alias_of(id)
-  local a = cache.alias[id]
-  if a == nil then
-    a = redis.call('GET', P .. 'alias:' .. id)
-    cache.alias[id] = a
+local function seen(r)
+  if redis.call('SET', marker(r), '1', 'NX', 'EX', TTL) then
+    r.marked = true
+    return false
   end
-  return a
+  return true
+end
+
+-- A customer's fate: absent; the survivor of the merge that absorbed it; or '' when it was erased.
+local function fate_of(id)
+  local f = cache.fate[id]
+  if f == nil then
+    f = redis.call('GET', P .. 'fate:' .. id)
+    cache.fate[id] = f
+  end
+  return f
 end
 
 -- A customer absorbed by a merge counts under its survivor, also for records that arrive after the merge.
 local function resolve(id)
   local hops = 0
-  local survivor = alias_of(id)
-  while survivor and hops < 64 do
+  local survivor = fate_of(id)
+  while survivor and survivor ~= '' and hops < 64 do
     id = survivor
     hops = hops + 1
-    survivor = alias_of(id)
+    survivor = fate_of(id)
   end
   return id
 end
 
 local function is_erased(id)
-  local e = cache.erased[id]
-  if e == nil then
-    e = redis.call('EXISTS', P .. 'erased:' .. id) == 1
-    cache.erased[id] = e
-  end
-  return e
+  return fate_of(id) == ''
 end
 
 local function set_alias(absorbed, survivor)
-  redis.call('SET', P .. 'alias:' .. absorbed, survivor)
-  cache.alias[absorbed] = survivor
+  redis.call('SET', P .. 'fate:' .. absorbed, survivor)
+  cache.fate[absorbed] = survivor
 end
 
 local function set_erased(id)
-  redis.call('SET', P .. 'erased:' .. id, '1')
-  cache.erased[id] = true
+  redis.call('SET', P .. 'fate:' .. id, '')
+  cache.fate[id] = ''
 end
 
 -- ---- counter deltas: per record, merged into the batch's and written once per field at the end ----
@@ -194,35 +199,48 @@ end
 
 -- Adds sign x (the counters this state contributes) to deltas. Step i counts in the bucket of its own entry
 -- day and channel: entered; converted (with its time to convert) when step i+1 was entered at the same time
--- or later; else dropped when the sweep found its conversion window passed.
-local function contribute(deltas, state, dropped, sign)
-  local stages = funnel.stages
-  for i, stage in ipairs(stages) do
+-- or later; else dropped when the sweep found its conversion window passed. A step's contribution depends on
+-- its own entry, the next step's and its dropped mark only, so a change to one stage needs only the steps
+-- `from`..`to` (the stage's and the one before it); nil: all.
+local function contribute(deltas, state, dropped, sign, from, to)
+  local stages, fields = funnel.stages, funnel.fields
+  for i = from or 1, to or #stages do
+    local stage = stages[i]
     local e = state[stage]
     if e then
-      local measures = { 'entered:' .. stage }
+      local f = fields[i]
       local next_stage = stages[i + 1]
       local following = next_stage and state[next_stage]
-      local ttc_ms = nil
+      local total, day, channel = P .. 'total', P .. 'day:' .. e.day, ':' .. e.channel
+      add(deltas, total, f.entered, sign)
+      add(deltas, total, f.entered .. channel, sign)
+      add(deltas, day, f.entered, sign)
+      add(deltas, day, f.entered .. channel, sign)
       if following and e.at <= following.at then
-        ttc_ms = following.at - e.at
-        measures[2] = 'converted:' .. stage
-        measures[3] = 'ttc:' .. stage .. ':' .. ttc_bucket(ttc_ms / 1000)
-      elseif next_stage and dropped[stage] then
-        measures[2] = 'dropped:' .. stage
-      end
-      for _, key in ipairs({ P .. 'total', P .. 'day:' .. e.day }) do
-        for _, m in ipairs(measures) do
-          add(deltas, key, m, sign)
-          add(deltas, key, m .. ':' .. e.channel, sign)
+        local ttc_ms = following.at - e.at
+        local bucket = f.ttc .. ttc_bucket(ttc_ms / 1000)
+        for _, key in ipairs({ total, day }) do
+          add(deltas, key, f.converted, sign)
+          add(deltas, key, f.converted .. channel, sign)
+          add(deltas, key, bucket, sign)
+          add(deltas, key, bucket .. channel, sign)
+          add(deltas, key, f.ttcms, sign * ttc_ms)
+          add(deltas, key, f.ttcms .. channel, sign * ttc_ms)
         end
-        if ttc_ms then
-          add(deltas, key, 'ttcms:' .. stage, sign * ttc_ms)
-          add(deltas, key, 'ttcms:' .. stage .. ':' .. e.channel, sign * ttc_ms)
+      elseif next_stage and dropped[stage] then
+        for _, key in ipairs({ total, day }) do
+          add(deltas, key, f.dropped, sign)
+          add(deltas, key, f.dropped .. channel, sign)
         end
       end
     end
   end
+end
+
+-- The steps whose contribution depends on this stage's entry: its own and the one before it.
+local function affected(stage)
+  local i = funnel.index[stage]
+  return math.max(1, i - 1), i
 end
 
 -- Every step but the funnel's last waits for its conversion window; the sweep looks at it once it has passed.
@@ -232,36 +250,37 @@ local function schedule_deadline(id, stage, e)
   end
 end
 
+-- Entries need no marker in a funnel part (the bulk of all records): the first entry by time wins, merges
+-- unite by the same rule and erased customers are skipped, so applying an entry again changes nothing. A
+-- correction of the same time to another channel would flip back, so corrections keep theirs.
 local function funnel_stage_entered(r, deltas, corrected)
-  if seen('seen:', r.tid) then
+  if corrected and seen(r) then
     return 'duplicate'
   end
   local id = resolve(r.customer)
   if is_erased(id) or not funnel.index[r.stage] then
-    mark('seen:', r.tid)
     return 'skipped'
   end
   local state = read_entries('customer:', id)
   local moves, value = entry_moves(state[r.stage], r, corrected)
   if moves then
     local dropped = funnel_dropped(id)
-    contribute(deltas, state, dropped, -1)
+    local from, to = affected(r.stage)
+    contribute(deltas, state, dropped, -1, from, to)
     state[r.stage] = entry(value)
-    contribute(deltas, state, dropped, 1)
+    contribute(deltas, state, dropped, 1, from, to)
     redis.call('HSET', P .. 'customer:' .. id, r.stage, value)
     schedule_deadline(id, r.stage, state[r.stage])
   end
-  mark('seen:', r.tid)
   return 'counted'
 end
 
 local function funnel_customer_merged(r, deltas)
-  if seen('seen:', r.tid) then
+  if seen(r) then
     return 'duplicate'
   end
   local survivor, absorbed = resolve(r.survivor), resolve(r.absorbed)
   if survivor == absorbed or is_erased(survivor) then
-    mark('seen:', r.tid)
     return 'counted'
   end
   local kept, gone = read_entries('customer:', survivor), read_entries('customer:', absorbed)
@@ -294,12 +313,11 @@ local function funnel_customer_merged(r, deltas)
   cache.state[survivor], cache.dropped[survivor] = union, union_dropped
   cache.state[absorbed], cache.dropped[absorbed] = {}, {}
   set_alias(absorbed, survivor)
-  mark('seen:', r.tid)
   return 'counted'
 end
 
 local function funnel_customer_erased(r, deltas)
-  if seen('seen:', r.tid) then
+  if seen(r) then
     return 'duplicate'
   end
   local id = resolve(r.customer)
@@ -310,7 +328,6 @@ local function funnel_customer_erased(r, deltas)
     -- Remembered for good: a late record of an erased customer must not bring it back.
     set_erased(id)
   end
-  mark('seen:', r.tid)
   return 'counted'
 end
 
@@ -329,9 +346,9 @@ local function funnel_sweep(now, limit, deltas)
         local converted = following and e.at <= following.at
         local dropped = funnel_dropped(id)
         if not converted and not dropped[stage] and e.at + funnel.window <= now then
-          contribute(deltas, state, dropped, -1)
+          contribute(deltas, state, dropped, -1, i, i)
           dropped[stage] = true
-          contribute(deltas, state, dropped, 1)
+          contribute(deltas, state, dropped, 1, i, i)
           redis.call('SADD', P .. 'dropped:' .. id, stage)
         end
       end
@@ -378,11 +395,14 @@ local function kpi_merge(deltas, from, to)
     return
   end
   local from_log = P .. 'kpilog:' .. from
+  local from_person = P .. 'kpiperson:' .. from
+  if redis.call('EXISTS', from_log, from_person) == 0 then
+    return
+  end
   local items = redis.call('LRANGE', from_log, 0, -1)
   for i = 1, #items, 500 do
     redis.call('RPUSH', P .. 'kpilog:' .. to, unpack(items, i, math.min(i + 499, #items)))
   end
-  local from_person = P .. 'kpiperson:' .. from
   local to_person = P .. 'kpiperson:' .. to
   local firsts = redis.call('HGETALL', from_person)
   for i = 1, #firsts, 2 do
@@ -405,23 +425,31 @@ end
 
 -- Remembers that an identifier belongs to a customer (so later KPI events find it) and hands the customer
 -- whatever was counted under the bare identifier before. Already linked: nothing to do.
+local function ident_of(identity)
+  local c = cache.ident[identity]
+  if c == nil then
+    c = redis.call('GET', P .. 'ident:' .. identity)
+    cache.ident[identity] = c
+  end
+  return c
+end
+
 local function link(deltas, id, identity)
-  local key = P .. 'ident:' .. identity
-  if redis.call('GET', key) == id then
+  if ident_of(identity) == id then
     return
   end
-  redis.call('SET', key, id)
+  redis.call('SET', P .. 'ident:' .. identity, id)
+  cache.ident[identity] = id
   redis.call('SADD', P .. 'idents:' .. id, identity)
   kpi_merge(deltas, identity, id)
 end
 
 local function people_stage_entered(r, deltas, corrected)
-  if seen('seen:', r.tid) then
+  if seen(r) then
     return 'duplicate'
   end
   local id = resolve(r.customer)
   if is_erased(id) then
-    mark('seen:', r.tid)
     return 'skipped'
   end
   local linked = false
@@ -434,7 +462,6 @@ local function people_stage_entered(r, deltas, corrected)
     linked = true
   end
   if not MODEL.counted[r.stage] then
-    mark('seen:', r.tid)
     return linked and 'counted' or 'skipped'
   end
   local stages = read_entries('stages:', id)
@@ -443,17 +470,15 @@ local function people_stage_entered(r, deltas, corrected)
     redis.call('HSET', P .. 'stages:' .. id, r.stage, value)
     stages[r.stage] = entry(value)
   end
-  mark('seen:', r.tid)
   return 'counted'
 end
 
 local function people_customer_merged(r, deltas)
-  if seen('seen:', r.tid) then
+  if seen(r) then
     return 'duplicate'
   end
   local survivor, absorbed = resolve(r.survivor), resolve(r.absorbed)
   if survivor == absorbed or is_erased(survivor) then
-    mark('seen:', r.tid)
     return 'counted'
   end
   local kept, gone = read_entries('stages:', survivor), read_entries('stages:', absorbed)
@@ -471,12 +496,11 @@ local function people_customer_merged(r, deltas)
     redis.call('DEL', P .. 'idents:' .. absorbed)
   end
   set_alias(absorbed, survivor)
-  mark('seen:', r.tid)
   return 'counted'
 end
 
 local function people_customer_erased(r, deltas)
-  if seen('seen:', r.tid) then
+  if seen(r) then
     return 'duplicate'
   end
   local id = resolve(r.customer)
@@ -485,12 +509,12 @@ local function people_customer_erased(r, deltas)
     for _, identity in ipairs(redis.call('SMEMBERS', P .. 'idents:' .. id)) do
       subtract_log(deltas, identity)
       redis.call('DEL', P .. 'ident:' .. identity)
+      cache.ident[identity] = false
     end
     redis.call('DEL', P .. 'stages:' .. id, P .. 'idents:' .. id)
     cache.state[id] = {}
     set_erased(id)
   end
-  mark('seen:', r.tid)
   return 'counted'
 end
 
@@ -506,7 +530,7 @@ local function stage_at(person, at)
 end
 
 local function kpi_counted(r, deltas)
-  if seen('kseen:', r.mid) then
+  if seen(r) then
     return 'duplicate'
   end
   local person
@@ -520,8 +544,7 @@ local function kpi_counted(r, deltas)
       link(deltas, person, 'a:' .. r.anon)
     end
   else
-    local customer = (r.user ~= '' and redis.call('GET', P .. 'ident:u:' .. r.user))
-        or (r.anon ~= '' and redis.call('GET', P .. 'ident:a:' .. r.anon))
+    local customer = (r.user ~= '' and ident_of('u:' .. r.user)) or (r.anon ~= '' and ident_of('a:' .. r.anon))
     if customer then
       person = resolve(customer)
     elseif r.user ~= '' then
@@ -531,7 +554,6 @@ local function kpi_counted(r, deltas)
     end
   end
   if is_erased(person) then
-    mark('kseen:', r.mid)
     return 'skipped'
   end
   local at = tonumber(r.at)
@@ -560,7 +582,6 @@ local function kpi_counted(r, deltas)
   for _, name in ipairs(updates) do
     redis.call('HSET', P .. 'kpiperson:' .. person, name, value)
   end
-  mark('kseen:', r.mid)
   return 'counted'
 end
 
@@ -647,6 +668,7 @@ for _, anchor in ipairs(KEYS) do
         local deltas = {}
         local op = part_ops[r.kind]
         local ok, result
+        r.marked = nil
         if op then
           ok, result = pcall(op, r, deltas)
         else
@@ -655,6 +677,9 @@ for _, anchor in ipairs(KEYS) do
         if ok then
           merge_deltas(batch, deltas)
         else
+          if r.marked then
+            redis.call('DEL', marker(r))
+          end
           -- what this call cached may not match Redis any more: read again
           cache = new_cache()
           result = 'error:' .. (type(result) == 'table' and tostring(result.err) or tostring(result))

@@ -36,6 +36,7 @@ public class FunnelCounter {
 
     private final FunnelCounterRepository repository;
     private final MeterRegistry registry;
+    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public FunnelCounter(FunnelCounterRepository repository, MeterRegistry registry) {
@@ -75,10 +76,11 @@ public class FunnelCounter {
         };
     }
 
+    /** Looked up once per series: a batch increments thousands of times. */
     private Counter meter(String kind, TransitionOutcome outcome) {
-        return Counter.builder(TRANSITIONS_METER)
+        return meters.computeIfAbsent(kind + "|" + outcome.tag(), k -> Counter.builder(TRANSITIONS_METER)
                 .description("Journey transitions consumed, by kind and what consuming them did")
                 .tags("kind", kind, "outcome", outcome.tag())
-                .register(registry);
+                .register(registry));
     }
 }

@@ -29,6 +29,7 @@ public class KpiCounter {
 
     private final KpiRepository repository;
     private final MeterRegistry registry;
+    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public KpiCounter(KpiRepository repository, MeterRegistry registry) {
@@ -79,10 +80,11 @@ public class KpiCounter {
         return repository.applyAll(events, generation);
     }
 
+    /** Looked up once per series: a batch increments thousands of times. */
     private Counter meter(String kind, TransitionOutcome outcome) {
-        return Counter.builder(METER)
+        return meters.computeIfAbsent(kind + "|" + outcome.tag(), k -> Counter.builder(METER)
                 .description("Touchpoints consumed for the KPIs, by kind and what consuming them did")
                 .tags("kind", kind, "outcome", outcome.tag())
-                .register(registry);
+                .register(registry));
     }
 }
