@@ -56,7 +56,7 @@ public class MetricsBench {
             long measured, double seconds) {
     }
 
-    record Sample(long nanos, double records, long redisTicks, Duration serviceCpu) {
+    record Sample(long nanos, double records, long redisTicks, Duration serviceCpu, Map<String, Long> threadTicks) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -141,7 +141,8 @@ public class MetricsBench {
                     }
                     if (counted > Math.max(0, warmup)) {
                         Sample now = new Sample(System.nanoTime(), counted, cpuTicks(redisPid),
-                                service.toHandle().info().totalCpuDuration().orElse(Duration.ZERO));
+                                service.toHandle().info().totalCpuDuration().orElse(Duration.ZERO),
+                                ticksByThread(service.pid()));
                         if (first == null) {
                             first = now;
                         }
@@ -161,6 +162,7 @@ public class MetricsBench {
                 double measured = last.records() - first.records();
                 double redisSeconds = (last.redisTicks() - first.redisTicks()) / 100.0;
                 double serviceSeconds = last.serviceCpu().minus(first.serviceCpu()).toNanos() / 1e9;
+                printThreads(first, last, measured);
                 checkCounts(http, port, token, backlog);
                 return new Result(measured / seconds, redisSeconds * 1e6 / measured, serviceSeconds * 1e6 / measured,
                         records, (long) measured, seconds);
@@ -217,6 +219,35 @@ public class MetricsBench {
             }
         }
         throw new IllegalStateException("Redis did not say its process_id");
+    }
+
+    /** The service's CPU ticks by thread name (numbers dropped, so pools add up), from /proc. */
+    static Map<String, Long> ticksByThread(long pid) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        for (File task : tasks == null ? new File[0] : tasks) {
+            try {
+                String stat = Files.readString(task.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (Exception e) {
+                // the thread ended meanwhile
+            }
+        }
+        return out;
+    }
+
+    /** Where the service's CPU went in the measured window: µs per record by thread, the larger ones. */
+    static void printThreads(Sample first, Sample last, double records) {
+        StringBuilder line = new StringBuilder("  service CPU by thread, µs per record:");
+        last.threadTicks().forEach((name, ticks) -> {
+            double micros = (ticks - first.threadTicks().getOrDefault(name, 0L)) * 10_000.0 / records;
+            if (micros >= 2) {
+                line.append(String.format(" %s %.0f;", name, micros));
+            }
+        });
+        System.out.println(line);
     }
 
     /** utime + stime of a process, fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second). */
