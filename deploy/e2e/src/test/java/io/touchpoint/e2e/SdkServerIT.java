@@ -1,6 +1,9 @@
 package io.touchpoint.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,11 @@ class SdkServerIT {
         story("segment");
     }
 
+    @Test
+    void rudderstackSdkNode() throws Exception {
+        story("rudderstack");
+    }
+
     private static void story(String sdk) throws Exception {
         String run = sdk + "-node-" + Long.toString(System.nanoTime(), 36);
         String anonymousId = "anon-" + run;
@@ -33,6 +41,7 @@ class SdkServerIT {
         JsonNode result = SdkRuntime.runNode("server-story.mjs", List.of(sdk, system.ingest.baseUrl(),
                 TouchpointSystem.SERVER_WRITE_KEY, anonymousId, userId, "order-" + run));
         SdkRuntime.assertDelivered(result, system.ingest.baseUrl());
+        assertEquals(Set.of("/v1/batch"), Set.copyOf(SdkRuntime.ingestPaths(result, system.ingest.baseUrl(), "POST")));
         StitchedJourney.assertOneCustomer(system, userId, anonymousId, StitchedJourney.story("Pricing"), "dev-server");
     }
 }
