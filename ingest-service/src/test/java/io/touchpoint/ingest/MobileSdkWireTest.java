@@ -83,6 +83,19 @@ class MobileSdkWireTest {
         assertSkewCorrectedOnce(run, Map.of(1, Duration.ofSeconds(30), 2, Duration.ofMillis(1500)));
     }
 
+    @Test
+    void theMobileSdksLoadTheirSettingsFromTheCdnHostV1() {
+        // HTTPClient.kt (RequestFactory.settings) and HTTPClient.swift (settingsFor): GET
+        // https://{cdnHost}/projects/{writeKey}/settings with cdnHost "<host>/v1", a JSON Content-Type even on
+        // the GET; SegmentDestination then posts to https://{integrations["Segment.io"].apiHost}/b
+        HttpResponse<String> kotlin = Wire.get("/v1/projects/dev-app-write-key/settings",
+                "Content-Type", "application/json; charset=utf-8", "User-Agent", "analytics-kotlin/1.24.1");
+        assertEquals(200, kotlin.statusCode(), kotlin.body());
+        JsonNode segment = json(kotlin.body()).at("/integrations/Segment.io");
+        assertEquals("dev-app-write-key", segment.get("apiKey").asText());
+        assertEquals("127.0.0.1:" + io.restassured.RestAssured.port + "/v1", segment.get("apiHost").asText());
+    }
+
     /** SegmentInstant (Kotlin) and ISO8601DateFormatter with fractional seconds (Swift): always milliseconds. */
     private static String iso(Instant instant) {
         return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC).format(instant);

@@ -133,6 +133,37 @@ class SdkWireTest {
     }
 
     @Test
+    void rudderStackXhrEventsArriveWithTheirHeadersAndNulls() {
+        String run = UUID.randomUUID().toString();
+        String now = Instant.now().toString();
+        // RudderStack JS v3 eventManager/utilities.ts (getEnrichedEvent): channel, originalTimestamp, userId ""
+        // before identify, event null for a page, properties null for an identify; xhrQueue sends
+        // AnonymousId (base64), SentAt, Authorization and Content-Type application/json;charset=UTF-8
+        String anonymousId = "rx-" + run;
+        String page = """
+                {"type":"page","name":"Pricing","event":null,"properties":{"path":"/pricing"},"channel":"web",
+                 "anonymousId":"%1$s","userId":"","messageId":"rx-%2$s-1","originalTimestamp":"%3$s","sentAt":"%3$s",
+                 "context":{"traits":{},"sessionId":1764745200000,"library":{"name":"RudderLabs JavaScript SDK",
+                 "version":"3.34.1"},"page":{"path":"/pricing"}},"integrations":{"All":true}}""".formatted(anonymousId, run, now);
+        String identify = """
+                {"type":"identify","event":null,"properties":null,"channel":"web","anonymousId":"%1$s",
+                 "userId":"rx-user-%2$s","messageId":"rx-%2$s-2","originalTimestamp":"%3$s","sentAt":"%3$s",
+                 "context":{"traits":{"email":"rx@example.com"}},"integrations":{"All":true}}""".formatted(anonymousId, run, now);
+        String[] headers = { "Authorization", DEV_BASIC, "Content-Type", "application/json;charset=UTF-8",
+                "Accept", "application/json", "AnonymousId",
+                java.util.Base64.getEncoder().encodeToString(utf8(anonymousId)), "SentAt", now, "Origin", ORIGIN };
+        HttpResponse<String> pageAnswer = post("/v1/page", utf8(page), false, headers);
+        assertEquals(200, pageAnswer.statusCode(), pageAnswer.body());
+        HttpResponse<String> identifyAnswer = post("/v1/identify", utf8(identify), false, headers);
+        assertEquals(200, identifyAnswer.statusCode(), identifyAnswer.body());
+        Map<String, JsonNode> byType = records(anonymousId).stream()
+                .collect(Collectors.toMap(r -> r.get("type").asText(), r -> r));
+        assertEquals(Set.of("page", "identify"), byType.keySet());
+        assertEquals("Pricing", byType.get("page").get("event").asText());
+        assertEquals("rx-user-" + run, byType.get("identify").get("userId").asText());
+    }
+
+    @Test
     void everyContentTypeAndEncodingTheSdksUseCarriesTheJson() {
         String run = UUID.randomUUID().toString();
         // application/x-www-form-urlencoded + gzip: @rudderstack/rudder-sdk-node (axios's label for a Buffer);

@@ -33,6 +33,14 @@ public interface IngestConfig {
     @WithDefault("false")
     boolean allowDevWriteKeys();
 
+    /**
+     * The URL browsers and apps reach this service at (e.g. {@code https://collect.example.com}, or
+     * with a path prefix behind a proxy). The settings endpoints point the SDKs back at it; unset, the
+     * URL the settings request came to is used (behind a proxy: with
+     * {@code quarkus.http.proxy.proxy-address-forwarding} so its {@code X-Forwarded-*} count).
+     */
+    Optional<String> publicUrl();
+
     /** How long a request waits for Kafka to acknowledge its record before answering 503. */
     @WithDefault("10s")
     Duration ackTimeout();

@@ -37,8 +37,8 @@ public class ProblemResponsesFilter implements OASFilter {
                 "an event over 32 KB or a request over 512 KB (after gzip)",
                 "the event is 40000 bytes; a single event may have at most 32768 bytes") });
         BY_STATUS.put("415", new Answer[] { new Answer(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "a Content-Type other than JSON or text/plain, or a Content-Encoding other than gzip",
-                "Content-Encoding 'br' is not supported; send gzip or no Content-Encoding") });
+                "a Content-Type that does not carry JSON (XML, multipart, ...), or a Content-Encoding other than gzip or deflate",
+                "Content-Encoding 'br' is not supported; send gzip, deflate or no Content-Encoding") });
         BY_STATUS.put("429", new Answer[] { new Answer(ProblemType.RATE_LIMITED,
                 "the source is over its rate limit; Retry-After says when to retry",
                 "source 'dev-web' is over its rate limit") });
@@ -60,8 +60,10 @@ public class ProblemResponsesFilter implements OASFilter {
             openAPI.getComponents().addSchema("Problem", problemSchema());
         }
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
-            if (path.startsWith("/v1/") || path.startsWith("/webhooks/")) {
-                item.getOperations().values().forEach(op -> addProblems(op, path));
+            // the POSTs that carry events; the settings GETs answer only 401/404, documented on them
+            if ((path.startsWith("/v1/") || path.startsWith("/beacon/") || path.startsWith("/webhooks/"))
+                    && item.getPOST() != null) {
+                addProblems(item.getPOST(), path);
             }
         });
     }

@@ -31,6 +31,8 @@ import io.touchpoint.ingest.config.SourceRegistry.AuthenticatedSource;
  */
 public final class TouchpointNormaliser {
 
+    private static final String EMPTY_BODY = "the request body is empty; send one JSON object";
+
     static final int MAX_MESSAGE_ID_LENGTH = 256;
     private static final int MAX_ECHO = 64;
     private static final JsonFactory SCANNER = new JsonFactory();
@@ -101,13 +103,13 @@ public final class TouchpointNormaliser {
      */
     public ParsedBatch parseBatchWithSizes(byte[] body) {
         if (body.length == 0) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "the request body is empty");
+            throw new EventRejectedException(RejectionReason.INVALID_JSON, EMPTY_BODY);
         }
         try (JsonParser p = batchMapper.createParser(body)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new EventRejectedException(RejectionReason.INVALID_JSON, first == null
-                        ? "the request body is empty" : "the body must be a JSON object");
+                        ? EMPTY_BODY : "the body must be a JSON object; send one JSON object");
             }
             ObjectNode root = batchMapper.createObjectNode();
             int[] sizes = new int[0];
@@ -132,7 +134,7 @@ public final class TouchpointNormaliser {
                 }
             }
             if (p.nextToken() != null) {
-                throw new EventRejectedException(RejectionReason.INVALID_JSON, "trailing content after the JSON object");
+                throw new EventRejectedException(RejectionReason.INVALID_JSON, "trailing content after the JSON object; send exactly one JSON object");
             }
             return new ParsedBatch(root, sizes);
         } catch (IOException e) {
@@ -149,12 +151,13 @@ public final class TouchpointNormaliser {
         if (e instanceof JsonProcessingException malformed) {
             return new EventRejectedException(RejectionReason.INVALID_JSON, describe(malformed));
         }
-        return new EventRejectedException(RejectionReason.INVALID_JSON, "the body could not be read as JSON");
+        return new EventRejectedException(RejectionReason.INVALID_JSON,
+                "the body could not be read as JSON; send one JSON object in UTF-8");
     }
 
     private static ObjectNode parse(ObjectMapper mapper, byte[] body) {
         if (body.length == 0) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "the request body is empty");
+            throw new EventRejectedException(RejectionReason.INVALID_JSON, EMPTY_BODY);
         }
         JsonNode tree;
         try {
@@ -163,11 +166,12 @@ public final class TouchpointNormaliser {
             throw unreadable(e);
         }
         if (tree == null || tree.isMissingNode()) {
-            throw new EventRejectedException(RejectionReason.INVALID_JSON, "the request body is empty");
+            throw new EventRejectedException(RejectionReason.INVALID_JSON, EMPTY_BODY);
         }
         if (!(tree instanceof ObjectNode object)) {
             throw new EventRejectedException(RejectionReason.INVALID_JSON,
-                    "the body must be a JSON object, not " + tree.getNodeType().name().toLowerCase());
+                    "the body must be a JSON object, not " + tree.getNodeType().name().toLowerCase()
+                            + "; send one JSON object");
         }
         return object;
     }

@@ -68,7 +68,9 @@ public class WebhookService {
             String messageId = sourceId + ":" + (deliveryId != null ? deliveryId
                     : "sha256-" + HexFormat.of().formatHex(WebhookSignature.digest(body)));
             if (messageId.length() > TouchpointNormaliser.MAX_MESSAGE_ID_LENGTH) {
-                throw new EventRejectedException(RejectionReason.INVALID_FIELD, "webhook-id is too long");
+                throw new EventRejectedException(RejectionReason.INVALID_FIELD, "webhook-id is too long; the provider's "
+                        + "delivery id may have at most " + (TouchpointNormaliser.MAX_MESSAGE_ID_LENGTH - sourceId.length() - 1)
+                        + " characters");
             }
             ObjectNode payload = normaliser.parse(body);
             touchpoint = WebhookMapper.map(config.mappings().get(settings.mapping()), payload, hook.source(),

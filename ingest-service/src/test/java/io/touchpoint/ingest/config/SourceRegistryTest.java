@@ -55,6 +55,11 @@ class SourceRegistryTest {
         }
 
         @Override
+        public Optional<String> publicUrl() {
+            return Optional.empty();
+        }
+
+        @Override
         public Dedup dedup() {
             return null;
         }
