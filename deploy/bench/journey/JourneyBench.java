@@ -47,30 +47,73 @@ public class JourneyBench {
         if (warmup < 0 || warmup >= events) {
             throw new IllegalArgumentException("warm-up must be in [0, events)");
         }
+        // instance counts to compare, e.g. "1,2": each run measures each of them in turn (one consumer group)
+        List<Integer> instances = java.util.Arrays.stream((args.length > 3 ? args[3] : "1").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
         Path jar = Path.of(System.getProperty("journey.jar"));
-        List<Double> rates = new ArrayList<>();
+        Map<Integer, List<Result>> results = new LinkedHashMap<>();
         for (int run = 1; run <= runs; run++) {
-            double rate = run(jar, events, warmup, run);
-            rates.add(rate);
-            if (warmup > 0) {
-                System.out.printf("run %d: %d events after %d of warm-up, %.0f events/s committed%n", run,
-                        events - warmup, warmup, rate);
-            } else {
-                System.out.printf("run %d: %d events, %.0f events/s committed%n", run, events, rate);
+            for (int n : instances) {
+                Result r = run(jar, events, warmup, run, n);
+                results.computeIfAbsent(n, k -> new ArrayList<>()).add(r);
+                System.out.printf("run %d, %d instance(s): %s%n", run, n, r.describe(events, warmup));
             }
         }
-        List<Double> sorted = rates.stream().sorted().toList();
-        System.out.printf("median of %d runs: %.0f events/s (runs: %s)%n", runs, sorted.get(sorted.size() / 2),
-                rates.stream().map(r -> String.format("%.0f", r)).toList());
+        printTable(results, events, warmup, runs);
+        // the line deploy/bench/metrics and deploy/bench/e2e read: the first instance count's median
+        results.forEach((n, rs) -> System.out.printf("median of %d runs%s: %.0f events/s (runs: %s)%n", rs.size(),
+                n.equals(instances.get(0)) ? "" : " with " + n + " instances", median(rs.stream().map(Result::rate).toList()),
+                rs.stream().map(r -> String.format("%.0f", r.rate())).toList()));
     }
 
-    static double run(Path jar, int events, int warmup, int run) throws Exception {
+    /** One run's figures: throughput, and how much of the stitchers' transaction time was spent waiting for locks. */
+    record Result(double rate, double wholeRate, Waits waits, double setAsidePerEvent) {
+        String describe(int events, int warmup) {
+            return String.format("%.0f events/s committed%s; stitcher lock waits %s; relay lock waits %s; %.2f %% of events set aside",
+                    rate, warmup > 0 ? String.format(" after %d of warm-up (whole run %.0f)", warmup, wholeRate) : "",
+                    waits.stitcherShare(), waits.relayShare(), 100 * setAsidePerEvent);
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static void printTable(Map<Integer, List<Result>> results, int events, int warmup, int runs) {
+        double reference = median(results.values().iterator().next().stream().map(Result::rate).toList());
+        System.out.printf("%n%d events per run%s, median of %d runs each, instances measured in turn within each run%n", events,
+                warmup > 0 ? ", measured after the first " + warmup : "", runs);
+        System.out.println("| instances | events/s committed (runs) | × first row | stitcher lock waits / its transaction time"
+                + " (runs) | relay lock waits / its transaction time | events set aside | identifier locks held at most |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        results.forEach((n, rs) -> {
+            double rate = median(rs.stream().map(Result::rate).toList());
+            System.out.printf("| %d | **%.0f** (%s) | %.2f | %s (%s) | %s | %.2f %% | %d |%n", n, rate,
+                    String.join(", ", rs.stream().map(r -> String.format("%.0f", r.rate())).toList()), rate / reference,
+                    percent(median(rs.stream().map(r -> r.waits().stitcherFraction()).toList())),
+                    String.join(", ", rs.stream().map(r -> percent(r.waits().stitcherFraction())).toList()),
+                    percent(median(rs.stream().map(r -> r.waits().relayFraction()).toList())),
+                    100 * median(rs.stream().map(Result::setAsidePerEvent).toList()),
+                    rs.stream().mapToLong(r -> r.waits().maxIdentifierLocks()).max().orElse(0));
+        });
+    }
+
+    static String percent(double fraction) {
+        return String.format("%.1f %%", 100 * fraction);
+    }
+
+    static Result run(Path jar, int events, int warmup, int run, int instances) throws Exception {
         try (StackProcess stack = StackProcess.builder().kafka().postgres().start()) {
             List<String[]> records = identityMix(events, "r" + run + "-" + UUID.randomUUID().toString().substring(0, 6));
             produce(stack.kafkaBootstrap(), records);
             boolean statements = System.getenv("JOURNEY_BENCH_PG_STATEMENTS") != null;
             Process restartedPostgres = statements ? enableStatementStats(stack) : null;
-            Process service = startService(jar, stack, run);
+            List<Service> services = new ArrayList<>();
+            for (int i = 1; i <= instances; i++) {
+                services.add(startService(jar, stack, run, i));
+            }
+            WaitSampler sampler = new WaitSampler(stack.postgresJdbcUrl());
             try {
                 String url = stack.postgresJdbcUrl();
                 long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
@@ -80,14 +123,15 @@ public class JourneyBench {
                 long storedAtStart = 0;
                 long wallAtStart = 0;
                 Connection poll = null;
-                while (System.nanoTime() < deadline && service.isAlive()) {
+                while (System.nanoTime() < deadline && services.stream().allMatch(x -> x.process().isAlive())) {
                     if (poll == null) {
                         poll = connect(url);
                     }
                     stored = poll == null ? 0 : progress(poll, events);
                     if (stored > 0 && cpuAtStart == null) {
-                        cpuAtStart = cpuByProcess(stack, service);
-                        threadsAtStart = cpuByThread(service);
+                        sampler.start();
+                        cpuAtStart = cpuByProcess(stack, services);
+                        threadsAtStart = cpuByThread(services);
                         storedAtStart = stored;
                         wallAtStart = System.nanoTime();
                     }
@@ -96,16 +140,21 @@ public class JourneyBench {
                     }
                     Thread.sleep(500);
                 }
+                sampler.stop();
                 if (poll != null) {
                     poll.close();
                 }
+                double setAside = 0;
+                for (Service x : services) {
+                    setAside += x.counter("touchpoint_journey_touchpoints_set_aside_total");
+                }
                 if (cpuAtStart != null && stored > storedAtStart) {
-                    printCpu(cpuAtStart, cpuByProcess(stack, service), stored - storedAtStart, System.nanoTime() - wallAtStart);
-                    printCpu(threadsAtStart, cpuByThread(service), stored - storedAtStart, System.nanoTime() - wallAtStart);
+                    printCpu(cpuAtStart, cpuByProcess(stack, services), stored - storedAtStart, System.nanoTime() - wallAtStart);
+                    printCpu(threadsAtStart, cpuByThread(services), stored - storedAtStart, System.nanoTime() - wallAtStart);
                 }
                 if (stored < events) {
                     throw new IllegalStateException("only " + stored + " of " + events + " stored; see "
-                            + logFile(run));
+                            + logFile(run, 1));
                 }
                 try (Connection c = DriverManager.getConnection(url, "postgres", "");
                         ResultSet rs = c.createStatement().executeQuery(
@@ -139,14 +188,19 @@ public class JourneyBench {
                     if (statements) {
                         printStatements(c);
                     }
-                    if (warmup > 0) {
-                        return afterWarmup(c, events, warmup, seconds);
-                    }
-                    return events / seconds;
+                    double rate = warmup > 0 ? afterWarmup(c, events, warmup, seconds) : events / seconds;
+                    Waits waits = sampler.waits(warmup > 0 ? warmupEnd(c, warmup) : null);
+                    System.out.printf("  lock waits sampled every %d ms from pg_stat_activity: %s%n", WaitSampler.PERIOD_MS, waits);
+                    return new Result(rate, events / seconds, waits, setAside / events);
                 }
             } finally {
-                service.destroy();
-                service.waitFor(30, TimeUnit.SECONDS);
+                sampler.stop();
+                for (Service x : services) {
+                    x.process().destroy();
+                }
+                for (Service x : services) {
+                    x.process().waitFor(30, TimeUnit.SECONDS);
+                }
                 if (restartedPostgres != null) {
                     new ProcessBuilder("kill", "-INT", String.valueOf(restartedPostgres.pid())).start().waitFor();
                     restartedPostgres.waitFor(60, TimeUnit.SECONDS);
@@ -175,13 +229,141 @@ public class JourneyBench {
         }
     }
 
+    /** Start of the transaction that committed the warm-up's last event: where the measured part begins. */
+    static java.sql.Timestamp warmupEnd(Connection c, int warmup) throws Exception {
+        try (ResultSet rs = c.createStatement().executeQuery("select stored_at from touchpoint order by stored_at offset "
+                + (warmup - 1) + " limit 1")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /** Lock waits of the services' PostgreSQL backends, as sampled: per role, samples in a transaction and waiting for a lock. */
+    record Waits(long stitcherInTransaction, long stitcherWaiting, long relayInTransaction, long relayWaiting,
+            Map<String, Long> waitedOn, long maxIdentifierLocks) {
+        double stitcherFraction() {
+            return stitcherInTransaction == 0 ? 0 : (double) stitcherWaiting / stitcherInTransaction;
+        }
+
+        double relayFraction() {
+            return relayInTransaction == 0 ? 0 : (double) relayWaiting / relayInTransaction;
+        }
+
+        String stitcherShare() {
+            return percent(stitcherFraction()) + " (" + stitcherWaiting + " of " + stitcherInTransaction + " samples)";
+        }
+
+        String relayShare() {
+            return percent(relayFraction()) + " (" + relayWaiting + " of " + relayInTransaction + " samples)";
+        }
+
+        @Override
+        public String toString() {
+            return "stitcher " + stitcherShare() + ", relay " + relayShare() + " of the backends' samples in a transaction;"
+                    + " waited on " + waitedOn + "; identifier advisory locks held at most " + maxIdentifierLocks;
+        }
+    }
+
+    /**
+     * Samples pg_stat_activity every {@link #PERIOD_MS} ms on its own connection: per service backend in a
+     * transaction, whether it waits for a lock (wait_event_type 'Lock': advisory, transactionid, tuple, …).
+     * The relay's backends are told apart by their statements (its advisory lock, its delete from the
+     * outbox); the rest are the stitchers'. pg_locks (advisory locks of the identifier class held) every
+     * tenth sample. The bench's own connections are left out by their application name.
+     */
+    static final class WaitSampler {
+        static final int PERIOD_MS = 20;
+        private final String url;
+        private final List<Object[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean running;
+        private Thread thread;
+        private long maxLocks;
+
+        WaitSampler(String url) {
+            this.url = url;
+        }
+
+        void start() {
+            running = true;
+            thread = new Thread(this::loop, "wait-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            if (thread != null) {
+                thread.join(5_000);
+            }
+        }
+
+        private void loop() {
+            Properties p = new Properties();
+            p.put("user", "postgres");
+            p.put("password", "");
+            p.put("ApplicationName", "journey-bench");
+            String relay = "(query like 'select pg_advisory_xact_lock(" + 0x4F42 + ", 0)%' or query like 'delete from outbox%')";
+            String sql = "select clock_timestamp(), " + relay + ", wait_event_type = 'Lock', coalesce(wait_event, '')"
+                    + " from pg_stat_activity where datname = 'touchpoint' and backend_type = 'client backend'"
+                    + " and pid <> pg_backend_pid() and application_name not in ('journey-bench', 'PostgreSQL JDBC Driver')"
+                    + " and xact_start is not null";
+            try (Connection c = DriverManager.getConnection(url, p); Statement st = c.createStatement()) {
+                for (long n = 0; running; n++) {
+                    try (ResultSet rs = st.executeQuery(sql)) {
+                        while (rs.next()) {
+                            samples.add(new Object[] { rs.getTimestamp(1), rs.getBoolean(2), rs.getBoolean(3), rs.getString(4) });
+                        }
+                    }
+                    if (n % 10 == 0) {
+                        try (ResultSet rs = st.executeQuery("select count(*) from pg_locks where locktype = 'advisory'"
+                                + " and classid = " + 0x4944 + " and granted")) {
+                            rs.next();
+                            maxLocks = Math.max(maxLocks, rs.getLong(1));
+                        }
+                    }
+                    Thread.sleep(PERIOD_MS);
+                }
+            } catch (Exception e) {
+                System.out.println("  wait sampler stopped: " + e);
+            }
+        }
+
+        /** The samples taken from {@code from} on (all with null). */
+        Waits waits(java.sql.Timestamp from) {
+            long st = 0, sw = 0, rt = 0, rw = 0;
+            Map<String, Long> on = new java.util.TreeMap<>();
+            synchronized (samples) {
+                for (Object[] x : samples) {
+                    if (from != null && ((java.sql.Timestamp) x[0]).before(from)) {
+                        continue;
+                    }
+                    boolean isRelay = (Boolean) x[1];
+                    boolean waiting = (Boolean) x[2];
+                    if (isRelay) {
+                        rt++;
+                        rw += waiting ? 1 : 0;
+                    } else {
+                        st++;
+                        sw += waiting ? 1 : 0;
+                    }
+                    if (waiting) {
+                        on.merge((isRelay ? "relay " : "stitcher ") + x[3], 1L, Long::sum);
+                    }
+                }
+            }
+            return new Waits(st, sw, rt, rw, on, maxLocks);
+        }
+    }
+
     /**
      * CPU time so far of this benchmark's child processes by role: the service, PostgreSQL (postmaster and
      * backends), the Kafka broker; the stack's own JVM and this one are left out.
      */
-    static Map<String, Duration> cpuByProcess(StackProcess stack, Process service) throws Exception {
+    static Map<String, Duration> cpuByProcess(StackProcess stack, List<Service> services) throws Exception {
         Map<String, Duration> out = new LinkedHashMap<>();
-        out.put("journey-service", cpu(service.toHandle()));
+        for (Service x : services) {
+            out.merge("journey-service", cpu(x.process().toHandle()), Duration::plus);
+        }
         // the postmaster (not necessarily our descendant: pg_ctl restarts detach it) and its backends
         long postmaster = Long.parseLong(Files.readAllLines(stack.dataDir().resolve("postgres").resolve("postmaster.pid")).get(0).trim());
         ProcessHandle.of(postmaster).ifPresent(pm -> {
@@ -194,11 +376,15 @@ public class JourneyBench {
         return out;
     }
 
-    /** The service's CPU time by thread name (numbers dropped, so pools add up), from /proc on Linux. */
-    static Map<String, Duration> cpuByThread(Process service) {
+    /** The services' CPU time by thread name (numbers dropped, so pools and instances add up), from /proc on Linux. */
+    static Map<String, Duration> cpuByThread(List<Service> services) {
         Map<String, Duration> out = new java.util.TreeMap<>();
-        File[] tasks = new File("/proc/" + service.pid() + "/task").listFiles();
-        for (File task : tasks == null ? new File[0] : tasks) {
+        List<File> tasks = new ArrayList<>();
+        for (Service x : services) {
+            File[] t = new File("/proc/" + x.process().pid() + "/task").listFiles();
+            tasks.addAll(List.of(t == null ? new File[0] : t));
+        }
+        for (File task : tasks) {
             try {
                 String stat = Files.readString(task.toPath().resolve("stat"));
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
@@ -276,11 +462,27 @@ public class JourneyBench {
         }
     }
 
-    static File logFile(int run) {
-        return new File(System.getProperty("java.io.tmpdir"), "journey-bench-run" + run + ".log");
+    static File logFile(int run, int instance) {
+        return new File(System.getProperty("java.io.tmpdir"), "journey-bench-run" + run + (instance > 1 ? "-" + instance : "") + ".log");
     }
 
-    static Process startService(Path jar, StackProcess stack, int run) throws Exception {
+    /** A journey-service instance: its process and its HTTP port (for its Prometheus counters). */
+    record Service(Process process, int port) {
+        double counter(String name) {
+            try {
+                String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                return body.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(
+                        l.lastIndexOf(' ') + 1))).sum();
+            } catch (Exception e) {
+                System.out.println("  (no " + name + " from the instance on port " + port + ": " + e + ")");
+                return 0;
+            }
+        }
+    }
+
+    static Service startService(Path jar, StackProcess stack, int run, int instance) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g"));
         // e.g. JOURNEY_JVM_ARGS=-XX:StartFlightRecording=filename=/tmp/journey.jfr to profile the service
@@ -299,9 +501,10 @@ public class JourneyBench {
         // a throw-away token for this run only: prod refuses to start without one
         env.put("TOUCHPOINT_API_TOKEN", "bench-" + UUID.randomUUID());
         env.put("TOUCHPOINT_SUPPRESSION_KEY", "bench-" + UUID.randomUUID());
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(StackProcess.freePort()));
-        pb.redirectErrorStream(true).redirectOutput(logFile(run));
-        return pb.start();
+        int port = StackProcess.freePort();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        pb.redirectErrorStream(true).redirectOutput(logFile(run, instance));
+        return new Service(pb.start(), port);
     }
 
     static Connection connect(String url) {
@@ -390,9 +593,41 @@ public class JourneyBench {
      * shared device (a conflict). 7-8 records per person, about one merge per person.
      */
     static List<String[]> identityMix(int events, String run) throws Exception {
+        List<List<String[]>> people = new ArrayList<>();
+        int total = 0;
+        for (int p = 0; total < events; p++) {
+            List<String[]> mine = person(run, p);
+            people.add(mine);
+            total += mine.size();
+        }
+        // JOURNEY_BENCH_ACTIVE_PEOPLE=W: the events of each W consecutive people are interleaved at random
+        // (each person's in their order), as when W people are active at once; 1 (the default): each
+        // person's events back to back, so every instance stitches the same few people at the same time
+        int active = Integer.parseInt(System.getenv().getOrDefault("JOURNEY_BENCH_ACTIVE_PEOPLE", "1"));
+        java.util.Random random = new java.util.Random(42);
+        List<String[]> out = new ArrayList<>(total);
+        for (int from = 0; from < people.size(); from += active) {
+            List<List<String[]>> block = people.subList(from, Math.min(people.size(), from + active));
+            List<Integer> slots = new ArrayList<>();
+            for (int k = 0; k < block.size(); k++) {
+                for (int e = 0; e < block.get(k).size(); e++) {
+                    slots.add(k);
+                }
+            }
+            java.util.Collections.shuffle(slots, random);
+            int[] next = new int[block.size()];
+            for (int k : slots) {
+                out.add(block.get(k).get(next[k]++));
+            }
+        }
+        return out.subList(0, events);
+    }
+
+    /** One person's records of the identity mix, in their order. */
+    static List<String[]> person(String run, int p) throws Exception {
         List<String[]> out = new ArrayList<>();
         Instant t0 = Instant.parse("2026-11-20T08:00:00Z");
-        for (int p = 0; out.size() < events; p++) {
+        {
             String web = run + "-web-" + p, app = run + "-app-" + p, user = run + "-user-" + p;
             String email = run + "-mail-" + p + "@example.com", phone = "+1" + (500_000_000L + p);
             Instant t = t0.plusSeconds(p * 600L);
@@ -410,7 +645,7 @@ public class JourneyBench {
                 out.add(rec(run, p, "other", "track", "Logged In", "app", run + "-other-" + p, app, t.plusSeconds(60), null, null));
             }
         }
-        return out.subList(0, events);
+        return out;
     }
 
     static String[] rec(String run, int p, String label, String type, String event, String channel, String userId,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stitching throughput of journey-service (events/s committed), median of several runs.
-#   deploy/bench/journey/run.sh [events=20000] [runs=3] [warm-up events=0: measured after them]
+#   deploy/bench/journey/run.sh [events=20000] [runs=3] [warm-up events=0: measured after them] [instances=1, e.g. 1,2]
 # JOURNEY_JAR=path/quarkus-run.jar measures another build (A/B against an earlier commit).
 # Builds the packaged journey-service if needed, then per run: a fresh embedded Kafka + PostgreSQL,
 # the backlog produced first, the service started on it; throughput from touchpoint.stored_at.
@@ -30,4 +30,4 @@ if [[ ! -s "$CP_FILE" || -n "${REBUILD:-}" || pom.xml -nt "$CP_FILE" || journey-
   fi
 fi
 [[ -s "$CP_FILE" ]] || { echo "run.sh: $CP_FILE was not written" >&2; exit 1; }
-exec java -Djourney.jar="$JAR" -cp "$(cat "$CP_FILE")" "$ROOT/deploy/bench/journey/JourneyBench.java" "$EVENTS" "$RUNS" "${3:-0}"
+exec java -Djourney.jar="$JAR" -cp "$(cat "$CP_FILE")" "$ROOT/deploy/bench/journey/JourneyBench.java" "$EVENTS" "$RUNS" "${3:-0}" "${4:-1}"

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
+import io.touchpoint.journey.service.Identifier;
+import io.touchpoint.journey.service.IdentityGraph;
 import io.touchpoint.journey.service.JourneyStitcher;
 import io.touchpoint.journey.service.TouchpointParser;
 import io.vertx.core.Context;
@@ -62,6 +65,9 @@ class StitchingConsistencyTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    IdentityGraph identity;
 
     @Test
     void redeliveringTheSameThousandRecordsChangesNoRow() throws Exception {
@@ -130,6 +136,64 @@ class StitchingConsistencyTest {
         assertTrue(count("select count(*) from customer where merged_into is not null") > 0,
                 "the mix merged customers, so rows left behind by a merge would show below");
         assertEquals(List.of(), orphans(), "rows whose customer is missing, merged away or erased");
+    }
+
+    /**
+     * Another transaction (as another instance's would) holds one customer's row and the insert lock of
+     * one new identifier. A batch touching those two people and two others stitches the others while the
+     * locks are still held, without waiting in PostgreSQL; the two people's records follow once the locks
+     * are released, in their order, as if nothing had been in the way.
+     */
+    @Test
+    void aBatchDoesNotWaitForCustomersItDoesNotShareWithAnotherTransaction() throws Exception {
+        String run = TestTouchpoints.unique("aside");
+        Instant t = Instant.parse("2026-11-20T08:00:00Z");
+        // A is stored before; its row will be locked by the other transaction
+        recordAll(List.of(json(TestTouchpoints.event("track", "Product Viewed", null, run + "-web-a", t))));
+        String customerA = rows("select customer_id from identifier where value = '" + run + "-web-a'").get(0)[0];
+
+        List<String> batch = List.of(
+                json(TestTouchpoints.event("identify", null, run + "-user-a", run + "-web-a", t.plusSeconds(10))),
+                json(TestTouchpoints.event("identify", null, run + "-user-b", run + "-web-b", t.plusSeconds(10))),
+                json(TestTouchpoints.event("track", "Product Viewed", null, run + "-web-c", t.plusSeconds(10))),
+                json(TestTouchpoints.event("identify", null, run + "-user-c", run + "-web-c", t.plusSeconds(20))),
+                json(TestTouchpoints.event("track", "Order Completed", run + "-user-a", null, t.plusSeconds(30))),
+                json(TestTouchpoints.event("track", "Order Completed", run + "-user-d", null, t.plusSeconds(30))));
+        double setAside = TestTouchpoints.counter("touchpoint.journey.touchpoints.set.aside");
+        CompletableFuture<List<JourneyStitcher.Outcome>> done;
+        try (Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement st = other.createStatement()) {
+                st.execute("select 1 from customer where id = '" + customerA + "' for update");
+                st.execute("select pg_advisory_xact_lock(" + 0x4944 + ", "
+                        + identity.lockKey(Identifier.userId(run + "-user-b")) + ")");
+            }
+            done = recordAllAsync(batch);
+            // C and D are stored while A's row and B's user id are still held
+            TestTouchpoints.await("C and D stored beside the held locks", () -> count("select count(*) from identifier"
+                    + " where value in ('" + run + "-user-c', '" + run + "-web-c', '" + run + "-user-d')"), n -> n == 3);
+            assertEquals(0, count("select count(*) from identifier where value in ('" + run + "-user-a', '" + run
+                    + "-user-b', '" + run + "-web-b')"), "A and B wait for the other transaction");
+            TestTouchpoints.await("A's identify and order and B's identify set aside",
+                    () -> TestTouchpoints.counter("touchpoint.journey.touchpoints.set.aside"), n -> n >= setAside + 3);
+            assertEquals(4, count("select count(*) from touchpoint where payload::text like '%" + run + "-%'"),
+                    "A's earlier visit, C's two records and D's order");
+            other.commit();
+        }
+        assertEquals(java.util.Collections.nCopies(6, JourneyStitcher.Outcome.STORED), done.get(60, TimeUnit.SECONDS));
+        // A is one customer with its visit, its identify and its order; B and C one customer each
+        assertEquals(List.of(customerA), rows("select distinct customer_id::text from identifier where value in ('"
+                + run + "-web-a', '" + run + "-user-a')").stream().map(r -> r[0]).toList());
+        assertEquals(3, count("select count(*) from touchpoint where customer_id = '" + customerA + "'"));
+        assertEquals(1, count("select count(distinct customer_id) from identifier where value in ('" + run + "-user-b', '"
+                + run + "-web-b')"));
+        assertEquals(1, count("select count(distinct customer_id) from identifier where value in ('" + run + "-user-c', '"
+                + run + "-web-c')"));
+        assertEquals(List.of(), orphans());
+    }
+
+    private static String json(Map<String, Object> event) throws Exception {
+        return TestTouchpoints.JSON.writeValueAsString(event);
     }
 
     /**
@@ -207,16 +271,20 @@ class StitchingConsistencyTest {
 
     /** As the Kafka connector does: each batch on a fresh duplicated Vert.x context. */
     private void recordAll(List<String> values) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        context.runOnContext(x -> stitcher.recordAll(values.stream().map(TouchpointParser::parse).toList())
-                .subscribe().with(result::complete, result::completeExceptionally));
         try {
-            result.get(60, TimeUnit.SECONDS);
+            recordAllAsync(values).get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("batch failed", e);
         }
+    }
+
+    private CompletableFuture<List<JourneyStitcher.Outcome>> recordAllAsync(List<String> values) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        CompletableFuture<List<JourneyStitcher.Outcome>> result = new CompletableFuture<>();
+        context.runOnContext(x -> stitcher.recordAll(values.stream().map(TouchpointParser::parse).toList())
+                .subscribe().with(result::complete, result::completeExceptionally));
+        return result;
     }
 
     private static String createTopic() throws Exception {

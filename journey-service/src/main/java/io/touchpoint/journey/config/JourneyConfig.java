@@ -24,8 +24,10 @@ public interface JourneyConfig {
     interface Consumer {
         /**
          * Records stitched in one PostgreSQL transaction (of a polled batch). The stitcher runs a fixed
-         * number of statements per transaction, whatever its size, so bigger is faster; the locks it
-         * holds are bounded by {@code touchpoint.identity.lock-buckets}.
+         * number of statements per transaction, whatever its size, so bigger is faster. It holds an
+         * advisory lock per identifier it inserts (at most ~1 per record when everyone is new), which
+         * PostgreSQL's lock table (max_locks_per_transaction x max_connections) must hold for every
+         * instance at once.
          */
         @WithDefault("2000")
         int transactionSize();
@@ -57,17 +59,6 @@ public interface JourneyConfig {
         /** The limit of identifier types not listed in {@link #maxPerCustomer()} (e.g. {@code external:*}). */
         @WithDefault("20")
         int maxPerCustomerOther();
-
-        /**
-         * Identifiers are locked in this many advisory-lock buckets: a transaction holds at most this many
-         * locks, whatever its batch size (PostgreSQL's lock table holds max_locks_per_transaction x
-         * max_connections). Fewer buckets: fewer locks, but unrelated batches wait for each other more often.
-         * A full batch (~3 identifiers per record) takes nearly every one of 1,024 buckets; with 65,536 it
-         * took ~2,900 locks per 1,000 records and still shared ~130 buckets with another instance's batch,
-         * so full batches took turns either way (deploy/bench/journey).
-         */
-        @WithDefault("1024")
-        int lockBuckets();
 
         /**
          * Secret key of the suppression list's HMAC digests ({@code TOUCHPOINT_SUPPRESSION_KEY}). Only the dev

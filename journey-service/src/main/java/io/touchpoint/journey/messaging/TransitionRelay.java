@@ -28,8 +28,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * Publishes outbox rows to {@code journey.transitions.v1}, keyed by customerId, in id order. A pass
  * deletes its rows in a transaction that holds the relay's advisory lock (one pass at a time across
- * instances, so the order holds with several) and commits only after Kafka acknowledged every one of
- * them (acks=all). If a publication fails or the service dies before the commit, the transaction rolls
+ * instances, so the order holds with several; a pass that finds it taken comes back a little later
+ * instead of waiting in PostgreSQL) and commits only after Kafka acknowledged every one of them (acks=all). If a publication fails or the service dies before the commit, the transaction rolls
  * back, the rows are there again and the next pass (of any instance) publishes them: at least once,
  * consumers dedupe by transitionId.
  */
@@ -81,10 +81,23 @@ public class TransitionRelay {
         context.runOnContext(v -> drain(context));
     }
 
+    /** Back-off of a pass that found another instance's pass running (ms, doubled up to a second). */
+    private long busyDelay = BUSY_DELAY_MS;
+    private static final long BUSY_DELAY_MS = 10;
+
     private void drain(Context context) {
         again.set(false);
         pass(context).subscribe().with(
                 count -> {
+                    if (count < 0) {
+                        // another instance's pass holds the lock: it publishes what it took; come back for the rest
+                        again.set(true);
+                        long delay = busyDelay;
+                        busyDelay = Math.min(1_000, busyDelay * 2);
+                        vertx.setTimer(delay, id -> context.runOnContext(v -> drain(context)));
+                        return;
+                    }
+                    busyDelay = BUSY_DELAY_MS;
                     // a full pass may have left rows behind; a short one drained the outbox, unless a
                     // trigger arrived meanwhile (an empty pass costs a transaction and an index scan)
                     if (count >= config.outbox().batchSize() || again.get()) {
@@ -107,10 +120,16 @@ public class TransitionRelay {
         }
     }
 
-    /** One batch: take (delete) in id order, publish in order, wait for every ack, commit. Returns rows published. */
+    /**
+     * One batch: take (delete) in id order, publish in order, wait for every ack, commit. Returns rows
+     * published, -1 when another instance's pass holds the relay lock.
+     */
     Uni<Integer> pass(Context context) {
         return pool.withTransaction(c -> outbox.takeUnsent(c, config.outbox().batchSize())
                 .chain(rows -> {
+                    if (rows == null) {
+                        return Uni.createFrom().item(-1);
+                    }
                     if (rows.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,28 +62,31 @@ public class IdentityStore {
     }
 
     /**
-     * Takes the transaction-scoped advisory lock of each bucket, in ascending order, so two
-     * transactions never wait on each other crosswise.
+     * Takes the transaction-scoped advisory lock ({@code pg_advisory_xact_lock(0x4944, key)}) of each
+     * identifier the transaction may insert. Without {@code wait} it never waits
+     * ({@code pg_try_advisory_xact_lock}) and answers the keys another transaction holds; with it, it
+     * takes them in ascending order (so two waiting transactions never wait on each other crosswise)
+     * and answers none.
      */
-    public Uni<Void> lockBuckets(SqlConnection c, SortedSet<Integer> buckets) {
-        if (buckets.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    public Uni<Set<Integer>> lockIdentifiers(SqlConnection c, Collection<Integer> keys, boolean wait) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
         }
-        return c.preparedQuery("select count(pg_advisory_xact_lock(" + LOCK_CLASS + ", b)) from (select unnest($1::int[]) b order by 1) l")
-                .execute(args((Object) buckets.toArray(new Integer[0])))
-                .replaceWithVoid();
-    }
-
-    /** As {@link #lockBuckets(SqlConnection, SortedSet)}, in a Hibernate Reactive transaction (erasure). */
-    public Uni<Void> lockBuckets(Mutiny.Session s, SortedSet<Integer> buckets) {
-        if (buckets.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        Integer[] k = keys.stream().sorted().distinct().toArray(Integer[]::new);
+        if (wait) {
+            return c.preparedQuery("select count(pg_advisory_xact_lock(" + LOCK_CLASS + ", k)) from (select unnest($1::int[]) k order by 1) l")
+                    .execute(args((Object) k))
+                    .replaceWith(Set.of());
         }
-        return s.createNativeQuery("select count(pg_advisory_xact_lock(" + LOCK_CLASS + ", b)) from (select cast(e.v as int) b"
-                        + " from jsonb_array_elements_text(cast(cast(:b as text) as jsonb)) as e(v) order by 1) l", Object.class)
-                .setParameter("b", JsonRows.texts(buckets))
-                .getSingleResult()
-                .replaceWithVoid();
+        return c.preparedQuery("select k from unnest($1::int[]) k where not pg_try_advisory_xact_lock(" + LOCK_CLASS + ", k)")
+                .execute(args((Object) k))
+                .map(rows -> {
+                    Set<Integer> held = new HashSet<>();
+                    for (Row r : rows) {
+                        held.add(r.getInteger(0));
+                    }
+                    return held;
+                });
     }
 
     public Uni<Optional<UUID>> customerOf(Mutiny.Session s, Identifier id) {
@@ -137,12 +139,18 @@ public class IdentityStore {
                 });
     }
 
-    /** Locks the customer rows (in id order) and returns them; a merge running meanwhile is waited for. */
-    public Uni<List<CustomerRow>> lockCustomers(SqlConnection c, Collection<UUID> ids) {
+    /**
+     * Locks the rows of those customers that are live (not merged away, not erased) and returns them.
+     * Without {@code wait}, rows another transaction has locked are skipped ({@code SKIP LOCKED}): the
+     * caller sets aside what needs them. With it, rows are locked in id order, a merge or an erasure
+     * running meanwhile is waited for, and a row it changed is left out.
+     */
+    public Uni<List<CustomerRow>> lockCustomers(SqlConnection c, Collection<UUID> ids, boolean wait) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return c.preparedQuery("select id, created_at, merged_into from customer where id = any($1::uuid[]) order by id for update")
+        return c.preparedQuery("select id, created_at, merged_into from customer where id = any($1::uuid[])"
+                        + " and merged_into is null and erased_at is null order by id for update" + (wait ? "" : " skip locked"))
                 .execute(args((Object) uuids(ids)))
                 .map(rows -> {
                     List<CustomerRow> out = new ArrayList<>(rows.size());

@@ -80,11 +80,13 @@ public class OutboxStore {
 
     /**
      * Takes up to {@code limit} rows in id order: deletes them in the caller's transaction and returns
-     * them. One relay at a time, across instances, holds the relay's advisory lock until it commits, so
-     * rows are published in id order (per customer, the order written) and no row is taken twice; a
-     * relay of another instance waits for the lock, then takes what is left. The caller publishes the
-     * rows before it commits; a failed publication rolls the transaction back and the rows are there
-     * again. Deleting instead of marking rows sent keeps the table as small as the backlog (ADR 0010).
+     * them; {@code null} when a pass of another instance holds the relay's advisory lock. One relay at a
+     * time, across instances, holds that lock until it commits, so rows are published in id order (per
+     * customer, the order written) and no row is taken twice. A pass that finds the lock taken does not
+     * wait in PostgreSQL (ADR 0014): it ends at once and the caller comes back shortly, for the rows
+     * committed after the other pass took its own. The caller publishes the rows before it commits; a
+     * failed publication rolls the transaction back and the rows are there again. Deleting instead of
+     * marking rows sent keeps the table as small as the backlog (ADR 0010).
      *
      * <p>Sent as simple queries, planned at every pass: a prepared statement's cached plan, made while
      * the outbox was small, read the whole heap (dead rows included) and sorted it at every pass once
@@ -97,10 +99,12 @@ public class OutboxStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive, was " + limit);
         }
-        // sent together (pipelined): PostgreSQL runs the delete once the lock is granted
-        Uni<Void> locked = c.query("select pg_advisory_xact_lock(" + RELAY_LOCK_CLASS + ", 0)").execute().replaceWithVoid();
-        Uni<List<Pending>> taken = c.query("delete from outbox where id in (select id from outbox order by id limit "
-                        + limit + ") returning id, record_key, payload")
+        String lock = "pg_try_advisory_xact_lock(" + RELAY_LOCK_CLASS + ", 0)";
+        // sent together (pipelined); the delete asks for the lock again (a holder gets it again, at no
+        // cost) as a one-time filter, so without it nothing is read
+        Uni<Boolean> locked = c.query("select " + lock).execute().map(rows -> rows.iterator().next().getBoolean(0));
+        Uni<List<Pending>> taken = c.query("delete from outbox where (select " + lock + ") and id in (select id from outbox"
+                        + " order by id limit " + limit + ") returning id, record_key, payload")
                 .execute()
                 .map(rows -> {
                     List<Pending> out = new ArrayList<>(rows.size());
@@ -111,6 +115,6 @@ public class OutboxStore {
                     out.sort(Comparator.comparingLong(Pending::id));
                     return out;
                 });
-        return Uni.combine().all().unis(locked, taken).with((l, rows) -> rows);
+        return Uni.combine().all().unis(locked, taken).with((l, rows) -> l ? rows : null);
     }
 }

@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,8 +22,10 @@ import io.touchpoint.journey.repository.OutboxStore;
  * the suppression list, its touchpoints, identifiers and stage history are deleted, and a
  * customer_erased transition goes to the outbox so metrics correct themselves.
  *
- * <p>It takes the same identifier-bucket advisory locks as the stitcher, so a touchpoint of the customer
- * being processed at the same time is either stored before (and erased) or dropped after.
+ * <p>It locks the customer's row, as the stitcher does before it adds anything to a customer, and only
+ * then reads the identifiers: a touchpoint of the customer being stitched at the same time is either
+ * stored before (and erased) or, once the erasure committed, suppressed by the digests (the stitcher
+ * sets aside records of a customer whose row it cannot lock, or finds erased, and reads again).
  */
 @ApplicationScoped
 public class CustomerErasure {
@@ -43,9 +43,6 @@ public class CustomerErasure {
     IdentityStore identities;
 
     @Inject
-    IdentityGraph identity;
-
-    @Inject
     ErasureStore erasure;
 
     @Inject
@@ -60,10 +57,7 @@ public class CustomerErasure {
     public Uni<Result> erase(UUID id) {
         Instant now = Instant.now();
         return sessions.withTransaction((s, tx) -> live(s, id)
-                .chain(customer -> identities.identifiersOf(s, customer)
-                        .chain(ids -> identities.lockBuckets(s, ids.stream().map(identity::bucket)
-                                .collect(Collectors.toCollection(TreeSet::new))))
-                        .chain(() -> identities.lockCustomers(s, List.of(customer)))
+                .chain(customer -> identities.lockCustomers(s, List.of(customer))
                         // a merge may have absorbed it while we waited for the locks
                         .chain(rows -> rows.isEmpty() || rows.get(0).mergedInto() != null
                                 ? Uni.createFrom().failure(new IdentityGraph.ConcurrentMergeException(customer))

@@ -25,9 +25,10 @@ import io.touchpoint.journey.repository.IdentityStore.CustomerRow;
  * per-type limits. {@link IdentityBatch} applies them to a batch in memory.
  *
  * <p>Serialised on identity, not on partition: the two halves of one person can arrive on different
- * partitions (and instances) at once, so a transaction first takes the advisory lock of the bucket
- * of every identifier it reads ({@link #bucket}, ascending, so no deadlock), then locks the customer
- * rows involved.
+ * partitions (and instances) at once. A transaction locks exactly what it changes, without waiting:
+ * the advisory lock ({@link #lockKey}) of each identifier it would insert, and the rows of the
+ * customers it resolves to. Records that need a lock another transaction holds are set aside for the
+ * next transaction ({@link SetAside}, ADR 0014).
  */
 @ApplicationScoped
 public class IdentityGraph {
@@ -115,14 +116,15 @@ public class IdentityGraph {
     }
 
     /**
-     * The advisory-lock bucket of an identifier. Stitching and erasure lock the buckets of every
-     * identifier they read or write, so two transactions touching one person wait for each other, and
-     * a transaction holds at most {@code lock-buckets} locks however large its batch.
+     * The advisory lock ({@code pg_advisory_xact_lock(0x4944, key)}) a transaction holds while it
+     * inserts the identifier, so two transactions never create it twice. One key per identifier (32
+     * bits: two batches of 2,000 records share a key by chance about once in a thousand pairs, which
+     * only sets a record aside).
      */
-    public int bucket(Identifier id) {
-        // spread String.hashCode (stable across JVMs and instances) before reducing it
+    public int lockKey(Identifier id) {
+        // spread String.hashCode (stable across JVMs and instances)
         int h = id.key().hashCode() * 0x9E3779B1;
-        return Math.floorMod(h ^ (h >>> 16), config.identity().lockBuckets());
+        return h ^ (h >>> 16);
     }
 
     /** The resolution rules; pure given what the database said. */

@@ -10,8 +10,9 @@ import io.quarkus.runtime.Startup;
 /**
  * The service's own counters, registered at start-up so Prometheus sees them (at 0) before the first
  * record: {@code touchpoint_journey_touchpoints_total{outcome=stored|duplicate|suppressed|invalid}},
- * {@code touchpoint_journey_customers_erased_total} and
- * {@code touchpoint_journey_transitions_published_total}.
+ * {@code touchpoint_journey_customers_erased_total},
+ * {@code touchpoint_journey_transitions_published_total} and
+ * {@code touchpoint_journey_touchpoints_set_aside_total}.
  */
 @Startup
 @Singleton
@@ -23,6 +24,7 @@ public class JourneyMetrics {
     private final Counter suppressed;
     private final Counter invalid;
     private final Counter erased;
+    private final Counter setAside;
 
     @Inject
     public JourneyMetrics(MeterRegistry registry) {
@@ -37,6 +39,10 @@ public class JourneyMetrics {
                 .description(touchpoints).register(registry);
         this.erased = Counter.builder("touchpoint.journey.customers.erased")
                 .description("customers erased through DELETE /customers/{id}").register(registry);
+        this.setAside = Counter.builder("touchpoint.journey.touchpoints.set.aside")
+                .description("records a transaction left for the next one because another transaction (another"
+                        + " instance) held one of their identifiers or customers; counted each time")
+                .register(registry);
         this.published = Counter.builder("touchpoint.journey.transitions.published")
                 .description("journey.transitions.v1 records acknowledged by Kafka").register(registry);
     }
@@ -48,6 +54,10 @@ public class JourneyMetrics {
             case SUPPRESSED -> suppressed.increment();
             case INVALID -> invalid.increment();
         }
+    }
+
+    public void setAside(int count) {
+        setAside.increment(count);
     }
 
     public void erased() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -90,30 +90,88 @@ public class JourneyStitcher {
     }
 
     /**
-     * Records a batch in ONE transaction with a fixed number of statements, whatever its size: the
+     * Attempts without progress (every record set aside) after which a transaction waits for the locks
+     * instead of setting records aside; the attempts before back off 20, 40, 80 ms.
+     */
+    static final int ATTEMPTS_WITHOUT_WAITING = 4;
+
+    /** Attempts of one batch at most (each one stitches what it can; only merges racing on and on exhaust them). */
+    static final int MAX_ATTEMPTS = 64;
+
+    /**
+     * Records a batch with a fixed number of statements per transaction, whatever its size: the
      * batch's identifiers, customers and stage histories are read once, the touchpoints are resolved one
      * after the other in memory ({@link IdentityBatch}, same rules and same result as one transaction
      * per record), and every change is written with one statement per table. deploy/bench/journey
      * measured 395 events/s with a dozen statements per record; see its README for this design.
      *
-     * <p>Contention (a deadlock with another instance's batch, a racing merge) runs the batch again;
-     * any other failure fails the Uni and the caller falls back to one record per transaction, so
-     * only the broken record goes to the dead-letter topic.
+     * <p>A transaction locks only what it changes and never waits for another one (ADR 0014): records
+     * that need an identifier or a customer another transaction holds are set aside ({@link SetAside})
+     * and stitched by the next transaction, right after this one commits; so instances working on
+     * different customers do not wait for each other. After {@value #ATTEMPTS_WITHOUT_WAITING} attempts
+     * that could stitch nothing, the next one waits for the locks (in a fixed order, no deadlock).
+     *
+     * <p>Contention (a deadlock, two transactions inserting one messageId) runs the attempt again; any
+     * other failure fails the Uni and the caller falls back to one record per transaction, so only the
+     * broken record goes to the dead-letter topic.
      */
     public Uni<List<Outcome>> recordAll(List<TouchpointEvent> events) {
-        return inTransaction(s -> new Batch(s, events).run(), events.size() + " touchpoints", 8)
-                .invoke(outcomes -> outcomes.forEach(metrics::touchpoint));
+        Outcome[] outcomes = new Outcome[events.size()];
+        List<Integer> all = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            all.add(i);
+        }
+        Context context = Vertx.currentContext();
+        return attempt(context, events, outcomes, all, 1, 0)
+                .map(x -> Arrays.asList(outcomes))
+                .invoke(done -> done.forEach(metrics::touchpoint));
     }
 
-    private <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work, String what, int contentionAttempts) {
-        return onRecordContext(Uni.createFrom().deferred(() -> pool.withTransaction(work)))
+    private Uni<Void> attempt(Context context, List<TouchpointEvent> events, Outcome[] outcomes, List<Integer> pending,
+            int attempt, int idle) {
+        List<TouchpointEvent> these = new ArrayList<>(pending.size());
+        pending.forEach(i -> these.add(events.get(i)));
+        boolean wait = idle >= ATTEMPTS_WITHOUT_WAITING;
+        return inTransaction(context, s -> new Batch(s, these, wait).run(), these.size() + " touchpoints", 8)
+                .chain(result -> {
+                    List<Integer> left = new ArrayList<>();
+                    for (int k = 0; k < result.size(); k++) {
+                        if (result.get(k) == null) {
+                            left.add(pending.get(k));
+                        } else {
+                            outcomes[pending.get(k)] = result.get(k);
+                        }
+                    }
+                    if (left.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (attempt >= MAX_ATTEMPTS) {
+                        return Uni.createFrom().failure(new IllegalStateException(left.size() + " touchpoints still"
+                                + " set aside after " + attempt + " transactions (customers merged on and on meanwhile)"));
+                    }
+                    metrics.setAside(left.size());
+                    boolean progress = left.size() < pending.size();
+                    int nextIdle = progress ? 0 : idle + 1;
+                    LOG.debugf("%d of %d touchpoints set aside for the next transaction (attempt %d)", left.size(),
+                            pending.size(), attempt);
+                    Uni<Void> next = Uni.createFrom().deferred(() -> attempt(context, events, outcomes, left, attempt + 1, nextIdle));
+                    if (progress || nextIdle >= ATTEMPTS_WITHOUT_WAITING) {
+                        return next;
+                    }
+                    // whoever holds the locks is mid-transaction: give it time to commit
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(10L << nextIdle)).chain(() -> next);
+                });
+    }
+
+    private <T> Uni<T> inTransaction(Context context, Function<SqlConnection, Uni<T>> work, String what, int contentionAttempts) {
+        return onRecordContext(context, Uni.createFrom().deferred(() -> pool.withTransaction(work)))
                 // PostgreSQL unreachable is not the record's fault: the partition waits, so an outage
                 // never sends good touchpoints to the dead-letter topic
                 .onFailure(DatabaseOutage::isOutage).invoke(e -> LOG.warnf("%s wait for PostgreSQL: %s", what,
                         e.getMessage()))
                 .onFailure(DatabaseOutage::isOutage).retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(15)).indefinitely()
-                // lock waits of concurrent merges and deadlocks/serialisation failures: the whole
+                // deadlocks, serialisation failures, a messageId inserted meanwhile: the whole
                 // transaction runs again a few times; anything else goes to the dead-letter topic
                 .onFailure(JourneyStitcher::isContention).retry()
                 .withBackOff(Duration.ofMillis(50), Duration.ofSeconds(2)).atMost(contentionAttempts);
@@ -123,23 +181,27 @@ public class JourneyStitcher {
      * Every attempt runs on the Vert.x context of the record (the consumer's callbacks expect it). A
      * retry's back-off delay resumes on a worker thread, so every attempt is subscribed on that context again.
      */
-    private static <T> Uni<T> onRecordContext(Uni<T> attempt) {
-        Context context = Vertx.currentContext();
+    private static <T> Uni<T> onRecordContext(Context context, Uni<T> attempt) {
         return context == null ? attempt
                 : attempt.runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
-    /** One attempt at one batch: reads, then resolution and stages in memory, then writes. */
+    /**
+     * One transaction of a batch: reads, locks, then resolution and stages in memory, then writes.
+     * Returns each record's outcome, {@code null} for a record set aside for the next transaction.
+     */
     private final class Batch {
 
         private final SqlConnection s;
         private final List<TouchpointEvent> events;
+        /** Wait for locks other transactions hold instead of setting records aside. */
+        private final boolean wait;
         private final Outcome[] outcomes;
         private final Instant now = Instant.now();
         /** Records dropped as suppressed: their messageIds are remembered, nothing else. */
         private final List<String> suppressedIds = new ArrayList<>();
         /** Records to store, in batch order. */
-        private final List<Integer> live = new ArrayList<>();
+        private List<Integer> live = new ArrayList<>();
         private IdentityBatch graph;
         /** Customer of each live record at the end of the batch. */
         private final Map<Integer, UUID> customerOf = new HashMap<>();
@@ -154,53 +216,106 @@ public class JourneyStitcher {
 
         /** Per record: the identifiers it may link or be suppressed by. */
         private final List<List<Identifier>> lookups;
+        /** Unknown identifiers whose insert lock another transaction holds. */
+        private final Set<Identifier> heldIdentifiers = new HashSet<>();
 
-        Batch(SqlConnection s, List<TouchpointEvent> events) {
+        Batch(SqlConnection s, List<TouchpointEvent> events, boolean wait) {
             this.s = s;
             this.events = events;
+            this.wait = wait;
             this.outcomes = new Outcome[events.size()];
             this.lookups = events.stream().map(identity::lookups).toList();
         }
 
         Uni<List<Outcome>> run() {
-            SortedSet<Integer> buckets = new TreeSet<>();
             for (int i = 0; i < events.size(); i++) {
                 if (lookups.get(i).isEmpty()) {
                     outcomes[i] = Outcome.INVALID;
-                } else {
-                    lookups.get(i).forEach(id -> buckets.add(identity.bucket(id)));
                 }
             }
-            // erasure takes the same locks, so it is wholly before or wholly after this batch; and
-            // everything below is read after the locks, so it sees other batches' committed work
             Set<Identifier> ids = allLookups();
-            Set<String> digests = new LinkedHashSet<>();
-            ids.forEach(id -> digests.add(suppression.digest(id)));
-            // sent together (pipelined): PostgreSQL runs the read after the locks are granted
-            Uni<Void> locked = identities.lockBuckets(s, buckets);
-            Uni<IdentityStore.Known> read = identities.known(s, messageIds(), digests, ids);
-            return Uni.join().all(locked.replaceWith(() -> (IdentityStore.Known) null), read).andFailFast()
-                    .map(both -> both.get(1)).invoke(() -> mark("lock+known"))
+            return identities.known(s, messageIds(), digests(ids), ids).invoke(() -> mark("known"))
+                    .chain(this::claimUnknown).invoke(() -> mark("claim"))
                     .map(this::classify)
-                    .chain(owners -> {
-                        Set<UUID> known = new TreeSet<>(owners.values());
-                        return identities.lockCustomers(s, known).chain(rows -> {
-                            for (IdentityStore.CustomerRow r : rows) {
-                                if (r.mergedInto() != null) {
-                                    // merged away between reading the identifier and locking the row
-                                    throw new IdentityGraph.ConcurrentMergeException(r.id());
-                                }
-                            }
-                            return identities.profiles(s, known)
-                                    .invoke(profiles -> graph = new IdentityBatch(identity, now, owners, rows, profiles));
-                        });
-                    })
+                    .chain(this::lockCustomers)
                     .invoke(() -> mark("customers"))
                     .invoke(this::resolve).invoke(() -> mark("resolve"))
                     .chain(this::stages).invoke(() -> mark("stages"))
                     .chain(this::write).invoke(() -> mark("write"))
                     .invoke(() -> LOG.debugf("batch of %d touchpoints, ms per step: %s", events.size(), timing))
                     .map(x -> Arrays.asList(outcomes));
+        }
+
+        private Set<String> digests(Collection<Identifier> ids) {
+            Set<String> digests = new LinkedHashSet<>();
+            ids.forEach(id -> digests.add(suppression.digest(id)));
+            return digests;
+        }
+
+        /**
+         * Locks the identifiers nobody holds yet (the batch may insert them): without waiting, so those
+         * another transaction is inserting right now are noted as held. They are read again once locked
+         * (pipelined, same round trip), so one inserted and committed meanwhile, or erased (its digest
+         * suppressed), is seen. Identifiers already owned need no lock of their own: they change
+         * (merge, erasure) only under their customer's row lock, taken next.
+         */
+        private Uni<IdentityStore.Known> claimUnknown(IdentityStore.Known known) {
+            Map<Integer, List<Identifier>> byKey = new HashMap<>();
+            List<Identifier> unknown = new ArrayList<>();
+            for (Identifier id : allLookups()) {
+                if (!known.owners().containsKey(id)) {
+                    unknown.add(id);
+                    byKey.computeIfAbsent(identity.lockKey(id), k -> new ArrayList<>(1)).add(id);
+                }
+            }
+            if (unknown.isEmpty()) {
+                return Uni.createFrom().item(known);
+            }
+            Uni<Set<Integer>> locked = identities.lockIdentifiers(s, byKey.keySet(), wait);
+            Uni<IdentityStore.Known> again = identities.known(s, List.of(), digests(unknown), unknown);
+            return Uni.combine().all().unis(locked, again).with((held, fresh) -> {
+                held.forEach(k -> heldIdentifiers.addAll(byKey.get(k)));
+                known.owners().putAll(fresh.owners());
+                known.suppressedDigests().addAll(fresh.suppressedDigests());
+                return known;
+            });
+        }
+
+        /**
+         * Locks the live customers the records resolve to, sets aside the records that need one it could
+         * not lock (or an identifier another transaction holds), and reads the profiles of the rest.
+         */
+        private Uni<Void> lockCustomers(Map<Identifier, UUID> owners) {
+            Set<UUID> wanted = new TreeSet<>();
+            for (int i : live) {
+                for (Identifier id : lookups.get(i)) {
+                    UUID owner = owners.get(id);
+                    if (owner != null) {
+                        wanted.add(owner);
+                    }
+                }
+            }
+            return identities.lockCustomers(s, wanted, wait).chain(rows -> {
+                Set<UUID> unavailable = new HashSet<>(wanted);
+                rows.forEach(r -> unavailable.remove(r.id()));
+                Map<Integer, List<Identifier>> idsOf = new HashMap<>();
+                live.forEach(i -> idsOf.put(i, lookups.get(i)));
+                List<Integer> waiting = new ArrayList<>();
+                live = SetAside.split(live, idsOf, owners, heldIdentifiers, unavailable, waiting);
+                // outcome null: the caller gives these records to the next transaction
+                Set<UUID> needed = new HashSet<>();
+                for (int i : live) {
+                    for (Identifier id : lookups.get(i)) {
+                        UUID owner = owners.get(id);
+                        if (owner != null) {
+                            needed.add(owner);
+                        }
+                    }
+                }
+                List<IdentityStore.CustomerRow> mine = rows.stream().filter(r -> needed.contains(r.id())).toList();
+                return identities.profiles(s, needed)
+                        .invoke(profiles -> graph = new IdentityBatch(identity, now, owners, mine, profiles));
+            }).replaceWithVoid();
         }
 
         private long t0 = System.nanoTime();

@@ -189,10 +189,6 @@ class IdentityBatchTest {
                         return 20;
                     }
 
-                    public int lockBuckets() {
-                        return 256;
-                    }
-
                     public Optional<String> suppressionKey() {
                         return Optional.empty();
                     }
