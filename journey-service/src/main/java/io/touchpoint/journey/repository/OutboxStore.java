@@ -100,8 +100,9 @@ public class OutboxStore {
             throw new IllegalArgumentException("limit must be positive, was " + limit);
         }
         String lock = "pg_try_advisory_xact_lock(" + RELAY_LOCK_CLASS + ", 0)";
-        // sent together (pipelined); the delete asks for the lock again (a holder gets it again, at no
-        // cost) as a one-time filter, so without it nothing is read
+        // sent together (pipelined); the delete asks for the lock again as a one-time filter (a holder
+        // gets it again at no cost; without it nothing is read). Another pass may commit between the two
+        // statements: then the delete gets the lock, and the rows it took are this pass's to publish.
         Uni<Boolean> locked = c.query("select " + lock).execute().map(rows -> rows.iterator().next().getBoolean(0));
         Uni<List<Pending>> taken = c.query("delete from outbox where (select " + lock + ") and id in (select id from outbox"
                         + " order by id limit " + limit + ") returning id, record_key, payload")
@@ -115,6 +116,6 @@ public class OutboxStore {
                     out.sort(Comparator.comparingLong(Pending::id));
                     return out;
                 });
-        return Uni.combine().all().unis(locked, taken).with((l, rows) -> l ? rows : null);
+        return Uni.combine().all().unis(locked, taken).with((l, rows) -> l || !rows.isEmpty() ? rows : null);
     }
 }
