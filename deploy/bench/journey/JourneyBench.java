@@ -32,7 +32,9 @@ import io.touchpoint.stack.StackProcess;
  * realistic identity mix produced BEFORE the service starts, then the packaged journey-service
  * (prod profile, separate JVM) consumes the backlog. Throughput = N / (last commit - first commit),
  * from touchpoint.stored_at (set by PostgreSQL in the record's transaction), so start-up and
- * consumer-group join are not counted. Run by run.sh; args: events runs.
+ * consumer-group join are not counted. With several instance counts (e.g. 1,2) each is measured in turn
+ * within a run, in one consumer group, with PostgreSQL's lock waits sampled meanwhile. Run by run.sh;
+ * args: events runs warm-up instances.
  */
 public class JourneyBench {
 

@@ -25,7 +25,7 @@ public interface JourneyConfig {
         /**
          * Records stitched in one PostgreSQL transaction (of a polled batch). The stitcher runs a fixed
          * number of statements per transaction, whatever its size, so bigger is faster. It holds an
-         * advisory lock per identifier it inserts (at most ~1 per record when everyone is new), which
+         * advisory lock per identifier it may insert (~1.2 per record when everyone is new), which
          * PostgreSQL's lock table (max_locks_per_transaction x max_connections) must hold for every
          * instance at once.
          */
