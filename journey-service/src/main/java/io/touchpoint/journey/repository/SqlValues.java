@@ -55,8 +55,7 @@ final class SqlValues {
     }
 
     static OffsetDateTime param(Instant i) {
-        // not Instant.atOffset: on Java 17 that builds new ZoneRules for every value (1-2 % of the
-        // stitcher's event loop in JFR, two timestamps per touchpoint)
+        // not Instant.atOffset: on Java 17 that builds new ZoneRules for every value, two per touchpoint
         return i == null ? null
                 : OffsetDateTime.of(LocalDateTime.ofEpochSecond(i.getEpochSecond(), i.getNano(), ZoneOffset.UTC), ZoneOffset.UTC);
     }
