@@ -70,25 +70,31 @@ public class MetricsBench {
         Path jar = Path.of(System.getProperty("metrics.jar"));
         List<Result> results = new ArrayList<>();
         List<Double> journeyRates = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
+            double load = awaitQuietMachine();
             Result r = run(jar, customers, warmup, run);
             results.add(r);
+            String loadLine = String.format("%.1f", load);
             System.out.printf("run %d: metrics-service counted %d records; %.0f of them in %.2f s after %d of warm-up:"
                     + " %.0f records/s, Redis %.1f µs and the service %.1f µs of CPU per record%n", run, r.records(),
                     (double) r.measured(), r.seconds(), warmup, r.recordsPerSecond(), r.redisMicrosPerRecord(),
                     r.serviceMicrosPerRecord());
             if (journey) {
+                loadLine += String.format(" / %.1f", awaitQuietMachine());
                 double j = journeyRate(journeyArgs);
                 journeyRates.add(j);
                 System.out.printf("run %d: journey-service stitched %.0f events/s (run.sh %s)%n", run, j, journeyArgs);
             }
+            loads.add(loadLine);
         }
         System.out.println();
         System.out.printf("metrics-service: %d customers, %d records per run (transitions + KPI touchpoints), measured"
                 + " after %d; journey: run.sh %s%n", customers, results.get(0).records(), warmup,
                 journey ? journeyArgs : "skipped");
-        System.out.println("| run | metrics records/s | Redis CPU µs/record | service CPU µs/record | journey events/s | ratio |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| run | load average before (metrics / journey) | metrics records/s | Redis CPU µs/record |"
+                + " service CPU µs/record | journey events/s | ratio |");
+        System.out.println("|---|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
@@ -98,15 +104,35 @@ public class MetricsBench {
                 ratios.add(r.recordsPerSecond() / journeyRates.get(i));
                 ratio = String.format("%.2f×", ratios.get(i));
             }
-            System.out.printf("| %d | %.0f | %.1f | %.1f | %s | %s |%n", i + 1, r.recordsPerSecond(),
+            System.out.printf("| %d | %s | %.0f | %.1f | %.1f | %s | %s |%n", i + 1, loads.get(i), r.recordsPerSecond(),
                     r.redisMicrosPerRecord(), r.serviceMicrosPerRecord(), j, ratio);
         }
-        System.out.printf("| median | %.0f | %.1f | %.1f | %s | %s |%n",
+        System.out.printf("| median | | %.0f | %.1f | %.1f | %s | %s |%n",
                 median(results.stream().map(Result::recordsPerSecond).toList()),
                 median(results.stream().map(Result::redisMicrosPerRecord).toList()),
                 median(results.stream().map(Result::serviceMicrosPerRecord).toList()),
                 journey ? String.format("%.0f", median(journeyRates)) : "–",
                 journey ? String.format("%.2f×", median(ratios)) : "–");
+    }
+
+    /**
+     * The machine is shared: before each measured part, wait (at most BENCH_LOAD_WAIT_S, 600) until the 1-minute
+     * load average is below BENCH_MAX_LOAD (2); the load it had is printed in the table.
+     */
+    static double awaitQuietMachine() throws Exception {
+        double max = Double.parseDouble(System.getenv().getOrDefault("BENCH_MAX_LOAD", "2"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(Long.parseLong(
+                System.getenv().getOrDefault("BENCH_LOAD_WAIT_S", "600"))).toNanos();
+        double load = loadAverage();
+        while (load >= max && System.nanoTime() < deadline) {
+            Thread.sleep(10_000);
+            load = loadAverage();
+        }
+        return load;
+    }
+
+    static double loadAverage() throws Exception {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     static double median(List<Double> values) {
