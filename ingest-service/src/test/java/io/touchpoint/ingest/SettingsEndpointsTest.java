@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The settings the browser and mobile SDKs load first, so that they need only this service's URL:
@@ -120,6 +124,33 @@ class SettingsEndpointsTest {
         assertTrue(preflight.header("Access-Control-Allow-Methods").contains("GET"), preflight.headers().toString());
         assertTrue(preflight.header("Access-Control-Allow-Headers").toLowerCase().contains("authorization"));
         assertEquals("86400", preflight.header("Access-Control-Max-Age"));
+    }
+
+    @Test
+    void aCacheKeepsTheSettingsPerOriginAndTheSourceConfigOnlyForItsRequester() {
+        // Access-Control-Allow-Origin is this request's Origin: a cache that ignored Origin would hand a page
+        // another origin's answer (or one without the header, after a request without Origin), which the browser refuses
+        for (String origin : new String[] { ORIGIN, null }) {
+            RequestSpecification request = origin == null ? given() : given().header("Origin", origin);
+            Response segment = request.when().get("/v1/projects/dev-write-key/settings");
+            assertEquals(200, segment.statusCode(), segment.asString());
+            assertEquals(List.of("origin"), listed(segment, "Vary"), "settings Vary, Origin " + origin);
+            assertEquals(List.of("max-age=60", "public"), listed(segment, "Cache-Control"),
+                    "settings of a key in the path: shareable");
+
+            request = origin == null ? given() : given().header("Origin", origin);
+            Response rudder = request.header("Authorization", DEV_BASIC).when().get("/sourceConfig/");
+            assertEquals(200, rudder.statusCode(), rudder.asString());
+            assertEquals(List.of("authorization", "origin"), listed(rudder, "Vary"), "sourceConfig Vary, Origin " + origin);
+            // the write key may be the Basic user: a shared cache must not answer the next requester with it
+            assertEquals(List.of("max-age=60", "private"), listed(rudder, "Cache-Control"));
+        }
+    }
+
+    /** The comma-separated entries of every {@code header} of the answer, lower case, sorted. */
+    private static List<String> listed(Response answer, String header) {
+        return answer.headers().getValues(header).stream().flatMap(v -> Arrays.stream(v.split(",")))
+                .map(v -> v.trim().toLowerCase(Locale.ROOT)).sorted().toList();
     }
 
     private static void noSecretIn(String answer) {

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.service.IngestMetrics;
@@ -283,6 +285,18 @@ public class DedupWindow {
         // (absorbed downstream); a lost release delays a retry by that TTL.
         settled.subscribe().with(ok -> {
         }, e -> LOG.warnf("dedup claim of source %s not settled: %s", sourceId, e.toString()));
+    }
+
+    /**
+     * Connects to Redis and loads the scripts at startup: else the first request pays the connection and
+     * the NOSCRIPT round trip, which on a loaded machine outlasts dedup.timeout and publishes it unchecked.
+     * Not waited for: a Redis down at startup only means the first claims connect (or time out) themselves.
+     */
+    void warmUp(@Observes StartupEvent start) {
+        for (RedisScript script : List.of(CLAIM_SCRIPT, SETTLE_SCRIPT)) {
+            script.load(redis).subscribe().with(loaded -> {
+            }, e -> LOG.infof("dedup scripts not loaded at startup, the first claim sends them: %s", e.toString()));
+        }
     }
 
     /** Claims and settles of concurrent requests leave for Redis together (see {@link ScriptPipeline}). */

@@ -39,6 +39,11 @@ final class RedisScript {
         return bySha;
     }
 
+    /** Sends the text to Redis ({@code SCRIPT LOAD}), so that the next {@code EVALSHA} finds it. */
+    Uni<Response> load(ReactiveRedisDataSource redis) {
+        return redis.getRedis().send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(text));
+    }
+
     /** Runs the script; {@code args} adds numkeys, the keys and the arguments to the request. */
     Uni<Response> run(ReactiveRedisDataSource redis, Consumer<Request> args) {
         return redis.getRedis().send(request(args))

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -36,8 +37,15 @@ import io.vertx.ext.web.RoutingContext;
 @Produces(MediaType.APPLICATION_JSON)
 public class SettingsResource {
 
-    /** Settings change only with the configuration: browsers may keep them for a minute. */
+    /** Settings change only with the configuration: browsers and shared caches may keep them for a minute. */
     private static final CacheControl CACHE = CacheControl.valueOf("public, max-age=60");
+    /** The key may come as Basic auth, so the answer is per requester: no shared cache may keep it. */
+    private static final CacheControl PRIVATE_CACHE = CacheControl.valueOf("private, max-age=60");
+    /**
+     * Access-Control-Allow-Origin echoes the request's Origin (and is absent without one): a cache must not
+     * hand one origin's answer to another, or a browser would refuse it.
+     */
+    private static final String VARY_ORIGIN = "Origin";
 
     @Inject
     SourceSettings settings;
@@ -65,7 +73,8 @@ public class SettingsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> segment(@PathParam("writeKey") String writeKey, RoutingContext ctx) {
         return RequestTiming.timed(metrics, "settings", Uni.createFrom().item(() -> Response
-                .ok(settings.segment(writeKey, base(ctx.request()))).cacheControl(CACHE).build()));
+                .ok(settings.segment(writeKey, base(ctx.request()))).cacheControl(CACHE)
+                .header(HttpHeaders.VARY, VARY_ORIGIN).build()));
     }
 
     @GET
@@ -85,7 +94,8 @@ public class SettingsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> sourceConfig(RoutingContext ctx) {
         return RequestTiming.timed(metrics, "sourceConfig", Uni.createFrom().item(() -> Response
-                .ok(settings.rudderStack(RequestCredentials.writeKey(ctx))).cacheControl(CACHE).build()));
+                .ok(settings.rudderStack(RequestCredentials.writeKey(ctx))).cacheControl(PRIVATE_CACHE)
+                .header(HttpHeaders.VARY, VARY_ORIGIN + ", " + HttpHeaders.AUTHORIZATION).build()));
     }
 
     /** scheme://authority as this request reached the service (forwarded headers count when Quarkus honours them). */
