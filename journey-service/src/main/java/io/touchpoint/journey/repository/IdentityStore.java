@@ -3,10 +3,8 @@ package io.touchpoint.journey.repository;
 import static io.touchpoint.journey.repository.SqlValues.args;
 import static io.touchpoint.journey.repository.SqlValues.instant;
 import static io.touchpoint.journey.repository.SqlValues.param;
-import static io.touchpoint.journey.repository.SqlValues.text;
 import static io.touchpoint.journey.repository.SqlValues.texts;
 import static io.touchpoint.journey.repository.SqlValues.times;
-import static io.touchpoint.journey.repository.SqlValues.uuid;
 import static io.touchpoint.journey.repository.SqlValues.uuids;
 
 import java.time.Instant;
@@ -16,13 +14,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.service.Identifier;
@@ -30,10 +25,11 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * SQL of the identity graph: identifiers, customers, locks and merges. The stitcher's statements take
- * a whole batch of touchpoints at a time on the plain reactive connection of its transaction (one
- * statement per step, each column of the rows as one array parameter, see {@link SqlValues#args});
- * erasure and the query API go through Hibernate Reactive. Runs inside the caller's transaction.
+ * SQL of the identity graph: identifiers, customers, locks and merges, on the plain reactive
+ * connection of the caller's transaction (ADR 0018). The stitcher's statements take a whole batch of
+ * touchpoints at a time (one statement per step, each column of the rows as one array parameter, see
+ * {@link SqlValues#args}); erasure takes the same customer lock. The query side reads customers and
+ * identifiers through {@link CustomerStore}.
  */
 @ApplicationScoped
 public class IdentityStore {
@@ -87,15 +83,6 @@ public class IdentityStore {
                     }
                     return held;
                 });
-    }
-
-    public Uni<Optional<UUID>> customerOf(Mutiny.Session s, Identifier id) {
-        return s.createNativeQuery("select cast(customer_id as text) from identifier where type = :t and value = :v",
-                        Object.class)
-                .setParameter("t", id.type())
-                .setParameter("v", id.value())
-                .getResultList()
-                .map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(uuid(rows.get(0))));
     }
 
     /** What the database knows of a batch before it is stitched. */
@@ -159,19 +146,6 @@ public class IdentityStore {
                     }
                     return out;
                 });
-    }
-
-    /** As {@link #lockCustomers(SqlConnection, Collection)}, in a Hibernate Reactive transaction (erasure). */
-    public Uni<List<CustomerRow>> lockCustomers(Mutiny.Session s, Collection<UUID> ids) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return s.createNativeQuery("select cast(id as text), created_at, cast(merged_into as text) from customer"
-                        + " where id in (select cast(e.v as uuid) from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)) as e(v))"
-                        + " order by id for update", Object[].class)
-                .setParameter("ids", JsonRows.texts(ids))
-                .getResultList()
-                .map(rows -> rows.stream().map(r -> new CustomerRow(uuid(r[0]), instant(r[1]), uuid(r[2]))).toList());
     }
 
     /** user_id values and identifier counts by type of each customer, in one round trip. */
@@ -283,23 +257,5 @@ public class IdentityStore {
                         + " where x.id = m.f and x.id = any($1)")
                 .execute(args(from, to, param(now))).replaceWithVoid());
         return Uni.join().all(sent).andFailFast().replaceWithVoid();
-    }
-
-    /** The live customer an id resolves to (following merges), if the id was ever issued and is not erased. */
-    public Uni<Optional<UUID>> resolve(Mutiny.Session s, UUID id) {
-        return s.createNativeQuery("select cast(coalesce(c.merged_into, c.id) as text) from customer c"
-                        + " join customer l on l.id = coalesce(c.merged_into, c.id)"
-                        + " where c.id = :id and l.erased_at is null", Object.class)
-                .setParameter("id", id)
-                .getResultList()
-                .map(rows -> rows.isEmpty() ? Optional.<UUID>empty() : Optional.of(uuid(rows.get(0))));
-    }
-
-    public Uni<List<Identifier>> identifiersOf(Mutiny.Session s, UUID customer) {
-        return s.createNativeQuery("select type, value from identifier where customer_id = :c order by type desc, created_at, value",
-                        Object[].class)
-                .setParameter("c", customer)
-                .getResultList()
-                .map(rows -> rows.stream().map(r -> new Identifier(text(r[0]), text(r[1]))).toList());
     }
 }

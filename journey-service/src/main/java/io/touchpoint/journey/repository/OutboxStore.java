@@ -7,8 +7,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -29,8 +27,8 @@ public class OutboxStore {
     ObjectMapper json;
 
     /**
-     * Adds the transitions in the given order, on the stitcher's plain reactive connection (the relay
-     * publishes by id, so order is kept per customer).
+     * Adds the transitions in the given order, on the plain reactive connection of the stitcher's or
+     * erasure's transaction (the relay publishes by id, so order is kept per customer).
      */
     public Uni<Void> addAll(SqlConnection c, List<Transition> transitions) {
         if (transitions.isEmpty()) {
@@ -54,24 +52,6 @@ public class OutboxStore {
                         + " select $1, r.k, r.tid, r.p from unnest($2::text[], $3::text[], $4::text[]) with ordinality"
                         + " as r(k, tid, p, n) order by r.n")
                 .execute(SqlValues.args(Transition.TOPIC, keys, ids, payloads))
-                .replaceWithVoid();
-    }
-
-    /** Adds one transition in a Hibernate Reactive transaction (erasure). */
-    public Uni<Void> add(Mutiny.Session s, Transition t) {
-        String payload;
-        try {
-            payload = json.writeValueAsString(t);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-        return s.createNativeQuery("insert into outbox (topic, record_key, transition_id, payload)"
-                        + " values (:topic, :k, :tid, cast(:p as text))")
-                .setParameter("topic", Transition.TOPIC)
-                .setParameter("k", t.customerId())
-                .setParameter("tid", t.transitionId())
-                .setParameter("p", payload)
-                .executeUpdate()
                 .replaceWithVoid();
     }
 

@@ -5,53 +5,22 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.Date;
 import java.util.UUID;
 
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Converts the column values native queries return into the types the journey code uses, and batch
- * columns into the arrays the stitcher's statements take.
+ * Parameters and values of the SQL on the plain reactive pool (ADR 0018): batch columns as the arrays
+ * the stitcher's statements take, timestamps as the driver binds them.
  */
 final class SqlValues {
 
     private SqlValues() {
     }
 
-    static UUID uuid(Object v) {
-        if (v == null) {
-            return null;
-        }
-        return v instanceof UUID u ? u : UUID.fromString(v.toString());
-    }
-
-    static Instant instant(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Instant i) {
-            return i;
-        }
-        if (v instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (v instanceof LocalDateTime l) {
-            // timestamptz read without zone information: the session runs in UTC (see application.properties)
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (v instanceof Date d) {
-            return d.toInstant();
-        }
-        return OffsetDateTime.parse(v.toString()).toInstant();
-    }
-
-    static String text(Object v) {
-        return v == null ? null : v.toString();
-    }
-
-    static long number(Object v) {
-        return v == null ? 0 : ((Number) v).longValue();
+    /** A timestamptz column as read by the reactive driver. */
+    static Instant instant(OffsetDateTime v) {
+        return v == null ? null : v.toInstant();
     }
 
     static OffsetDateTime param(Instant i) {

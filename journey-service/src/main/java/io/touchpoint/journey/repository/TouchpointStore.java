@@ -2,25 +2,18 @@ package io.touchpoint.journey.repository;
 
 import static io.touchpoint.journey.repository.SqlValues.args;
 import static io.touchpoint.journey.repository.SqlValues.instant;
-import static io.touchpoint.journey.repository.SqlValues.number;
 import static io.touchpoint.journey.repository.SqlValues.param;
-import static io.touchpoint.journey.repository.SqlValues.text;
-import static io.touchpoint.journey.repository.SqlValues.uuid;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,34 +28,25 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * SQL of touchpoints and stage history. The stitcher's statements take a whole batch at a time on the
- * plain reactive connection of its transaction (each column as one array parameter); the query API's
- * go through Hibernate Reactive. Runs inside the caller's transaction.
+ * The stitcher's SQL of touchpoints and stage history: a whole batch at a time on the plain reactive
+ * connection of its transaction (each column as one array parameter, ADR 0018). The query side reads
+ * them through {@link CustomerStore} and {@link ExportStore}.
  */
 @ApplicationScoped
 public class TouchpointStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A stored JSON value (json or jsonb read as text); missing when absent. */
-    static JsonNode json(Object v) {
+    /** A stored JSON value (json read as text); missing when absent. */
+    private static JsonNode json(String v) {
         if (v == null) {
             return MissingNode.getInstance();
         }
         try {
-            return JSON.readTree(v.toString());
+            return JSON.readTree(v);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("json column is not JSON", e);
         }
-    }
-
-    /** A stored touchpoint as the journey API shows it. */
-    public record StoredTouchpoint(String messageId, String type, String event, String channel, String sourceId,
-            Instant timestamp, Instant receivedAt, String stage) {
-    }
-
-    /** Counts and times of a customer's touchpoints, and the stage of the latest stage-mapped one. */
-    public record Summary(long count, Instant firstSeenAt, Instant lastSeenAt, String currentStage) {
     }
 
     /** A touchpoint to store, with the customer it belongs to and the stage it maps to (null: none). */
@@ -252,52 +236,4 @@ public class TouchpointStore {
                 .execute(args(customers, stages))
                 .replaceWithVoid();
     }
-
-    public Uni<List<StageEntry>> stageHistory(Mutiny.Session s, UUID customer) {
-        return s.createNativeQuery("select stage, entered_at, channel, source_id, cause_message_id from stage_history"
-                        + " where customer_id = :c order by entered_at, stage", Object[].class)
-                .setParameter("c", customer)
-                .getResultList()
-                .map(rows -> rows.stream().map(r -> new StageEntry(text(r[0]), instant(r[1]), text(r[2]), text(r[3]),
-                        text(r[4]))).toList());
-    }
-
-    public Uni<Summary> summary(Mutiny.Session s, UUID customer) {
-        return s.createNativeQuery("select count(*), min(occurred_at), max(occurred_at),"
-                        + " (select stage from touchpoint l where l.customer_id = :c and l.stage is not null"
-                        + "   order by l.occurred_at desc, l.message_id desc limit 1)"
-                        + " from touchpoint where customer_id = :c", Object[].class)
-                .setParameter("c", customer)
-                .getSingleResult()
-                .map(r -> new Summary(number(r[0]), instant(r[1]), instant(r[2]), text(r[3])));
-    }
-
-    /**
-     * One page of a customer's touchpoints in corrected-time order, after the position
-     * ({@code occurred_at}, {@code message_id}) of the last one of the previous page.
-     */
-    public Uni<List<StoredTouchpoint>> touchpointPage(Mutiny.Session s, UUID customer, Instant afterAt, String afterMessage,
-            int limit) {
-        String after = afterAt == null ? "" : " and (occurred_at, message_id) > (:at, :m)";
-        var q = s.createNativeQuery("select message_id, type, event, channel, source_id, occurred_at, received_at, stage"
-                        + " from touchpoint where customer_id = :c" + after + " order by occurred_at, message_id limit :n",
-                        Object[].class)
-                .setParameter("c", customer)
-                .setParameter("n", limit);
-        if (afterAt != null) {
-            q.setParameter("at", param(afterAt)).setParameter("m", afterMessage);
-        }
-        return q.getResultList().map(rows -> rows.stream().map(r -> new StoredTouchpoint(text(r[0]), text(r[1]),
-                text(r[2]), text(r[3]), text(r[4]), instant(r[5]), instant(r[6]), text(r[7]))).toList());
-    }
-
-    public Uni<List<StoredTouchpoint>> touchpoints(Mutiny.Session s, UUID customer) {
-        return s.createNativeQuery("select message_id, type, event, channel, source_id, occurred_at, received_at, stage"
-                        + " from touchpoint where customer_id = :c order by occurred_at, message_id", Object[].class)
-                .setParameter("c", customer)
-                .getResultList()
-                .map(rows -> rows.stream().map(r -> new StoredTouchpoint(text(r[0]), text(r[1]), text(r[2]), text(r[3]),
-                        text(r[4]), instant(r[5]), instant(r[6]), text(r[7]))).toList());
-    }
-
 }

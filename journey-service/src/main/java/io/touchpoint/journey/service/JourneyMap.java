@@ -9,10 +9,9 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.journey.repository.JourneyMapStore;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The data behind a journey-map picture for a time window: per stage (in model order) customers,
@@ -39,8 +38,9 @@ public class JourneyMap {
     public record Picture(List<Stage> stages, List<Move> transitions) {
     }
 
+    /** Aggregate SQL, no entities: the plain reactive pool (ADR 0018). */
     @Inject
-    Mutiny.SessionFactory sessions;
+    Pool pool;
 
     @Inject
     JourneyMapStore store;
@@ -49,11 +49,11 @@ public class JourneyMap {
     StageModel model;
 
     public Uni<Picture> of(Instant from, Instant to, String channel) {
-        return sessions.withSession(s -> store.customers(s, from, to, channel)
-                .chain(customers -> store.byChannel(s, from, to, channel)
-                        .chain(channels -> store.events(s, from, to, channel)
-                                .chain(events -> store.timeInStage(s, from, to, channel)
-                                        .chain(times -> store.moves(s, from, to, channel)
+        return pool.withConnection(c -> store.customers(c, from, to, channel)
+                .chain(customers -> store.byChannel(c, from, to, channel)
+                        .chain(channels -> store.events(c, from, to, channel)
+                                .chain(events -> store.timeInStage(c, from, to, channel)
+                                        .chain(times -> store.moves(c, from, to, channel)
                                                 .map(moves -> build(customers, channels, events, times, moves)))))));
     }
 

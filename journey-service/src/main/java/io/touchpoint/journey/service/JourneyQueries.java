@@ -10,13 +10,13 @@ import jakarta.inject.Inject;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.journey.repository.CustomerStore;
+import io.touchpoint.journey.repository.CustomerStore.ConflictRow;
+import io.touchpoint.journey.repository.CustomerStore.StoredTouchpoint;
+import io.touchpoint.journey.repository.CustomerStore.Summary;
 import io.touchpoint.journey.repository.ExportStore;
-import io.touchpoint.journey.repository.IdentityStore;
-import io.touchpoint.journey.repository.TouchpointStore;
-import io.touchpoint.journey.repository.TouchpointStore.StoredTouchpoint;
-import io.touchpoint.journey.repository.TouchpointStore.Summary;
 
-/** Read side of the journeys for the REST API. */
+/** Read side of the journeys for the REST API: Hibernate Reactive sessions over the query-side entities (ADR 0018). */
 @ApplicationScoped
 public class JourneyQueries {
 
@@ -32,10 +32,7 @@ public class JourneyQueries {
     Mutiny.SessionFactory sessions;
 
     @Inject
-    IdentityStore identities;
-
-    @Inject
-    TouchpointStore touchpoints;
+    CustomerStore customers;
 
     @Inject
     ExportStore export;
@@ -77,7 +74,7 @@ public class JourneyQueries {
     }
 
     public Uni<CustomerProfile> byIdentifier(Identifier identifier) {
-        return sessions.withSession(s -> identities.customerOf(s, identifier)
+        return sessions.withSession(s -> customers.customerOf(s, identifier)
                 .chain(found -> found.isEmpty()
                         ? Uni.createFrom().failure(new CustomerNotFoundException("no customer has identifier " + identifier))
                         : profile(s, found.get())));
@@ -88,9 +85,9 @@ public class JourneyQueries {
     }
 
     public Uni<Journey> journey(UUID id) {
-        return sessions.withSession(s -> live(s, id).chain(live -> touchpoints.summary(s, live)
-                .chain(summary -> touchpoints.stageHistory(s, live)
-                        .chain(stages -> touchpoints.touchpoints(s, live)
+        return sessions.withSession(s -> live(s, id).chain(live -> customers.summary(s, live)
+                .chain(summary -> customers.stageHistory(s, live)
+                        .chain(stages -> customers.touchpoints(s, live)
                                 .map(list -> new Journey(live, summary.currentStage(), stages, list))))));
     }
 
@@ -101,7 +98,7 @@ public class JourneyQueries {
     public Uni<Page<StoredTouchpoint>> touchpointPage(UUID id, String cursor, int limit) {
         List<String> after = PageCursor.decode("cursor", cursor, 2);
         Instant afterAt = after == null ? null : parseInstant("cursor", after.get(0));
-        return sessions.withSession(s -> live(s, id).chain(live -> touchpoints.touchpointPage(s, live, afterAt,
+        return sessions.withSession(s -> live(s, id).chain(live -> customers.touchpointPage(s, live, afterAt,
                 after == null ? null : after.get(1), limit + 1)))
                 .map(rows -> page(rows, limit, t -> PageCursor.encode(t.timestamp().toString(), t.messageId())));
     }
@@ -128,8 +125,8 @@ public class JourneyQueries {
                 .map(rows -> page(rows, limit, r -> PageCursor.encode(r.messageId())));
     }
 
-    public Uni<List<ExportStore.ConflictRow>> conflicts(UUID id) {
-        return sessions.withSession(s -> live(s, id).chain(live -> export.conflicts(s, live)));
+    public Uni<List<ConflictRow>> conflicts(UUID id) {
+        return sessions.withSession(s -> live(s, id).chain(live -> customers.conflicts(s, live)));
     }
 
     /** Rows fetched with limit + 1: the extra row only tells that there is a next page. */
@@ -158,12 +155,12 @@ public class JourneyQueries {
     }
 
     private Uni<UUID> live(Mutiny.Session s, UUID id) {
-        return identities.resolve(s, id).map(found -> found.orElseThrow(
+        return customers.resolve(s, id).map(found -> found.orElseThrow(
                 () -> new CustomerNotFoundException("no customer has id " + id)));
     }
 
     private Uni<CustomerProfile> profile(Mutiny.Session s, UUID id) {
-        return identities.identifiersOf(s, id)
-                .chain(ids -> touchpoints.summary(s, id).map(sum -> new CustomerProfile(id, ids, sum)));
+        return customers.identifiersOf(s, id)
+                .chain(ids -> customers.summary(s, id).map(sum -> new CustomerProfile(id, ids, sum)));
     }
 }

@@ -32,6 +32,7 @@ import io.touchpoint.journey.repository.OutboxStore;
 import io.touchpoint.journey.repository.TouchpointStore;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -524,16 +525,18 @@ public class JourneyStitcher {
     private static final Comparator<TouchpointFacts> IN_TIME_ORDER = Comparator.comparing(TouchpointFacts::occurredAt)
             .thenComparing(TouchpointFacts::messageId);
 
+    /**
+     * SQLSTATEs of two transactions in each other's way: serialization_failure, deadlock_detected,
+     * and unique_violation when two transactions inserted one identifier or messageId (the loser runs
+     * again and finds the winner's rows).
+     */
+    private static final Set<String> CONTENTION_STATES = Set.of("40001", "40P01", "23505");
+
     /** Two transactions got in each other's way; running again resolves it. */
     static boolean isContention(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IdentityGraph.ConcurrentMergeException) {
-                return true;
-            }
-            String m = String.valueOf(c.getMessage());
-            // PostgreSQL: 40001 serialization_failure, 40P01 deadlock_detected, 23505 when two new
-            // customers raced for one identifier (the loser retries and finds the winner's)
-            if (m.contains("40001") || m.contains("40P01") || m.contains("23505")) {
+            if (c instanceof IdentityGraph.ConcurrentMergeException
+                    || (c instanceof PgException pg && CONTENTION_STATES.contains(pg.getSqlState()))) {
                 return true;
             }
         }
