@@ -30,6 +30,8 @@ public class JourneyExportStub implements QuarkusTestResourceLifecycleManager {
     private static volatile List<ObjectNode> stageHistory = List.of();
     private static volatile List<ObjectNode> touchpoints = List.of();
     private static volatile long delayMillis;
+    /** When set, every page answers this status and body instead (a journey-service in trouble). */
+    private static volatile Map.Entry<Integer, String> fixedAnswer;
     private HttpServer server;
 
     public static void serve(List<ObjectNode> history, List<ObjectNode> records) {
@@ -40,6 +42,11 @@ public class JourneyExportStub implements QuarkusTestResourceLifecycleManager {
     /** Makes every page slow, so a test can see a rebuild running. */
     public static void delayPages(long millis) {
         delayMillis = millis;
+    }
+
+    /** Makes every page answer {@code status} with {@code body}; null status: pages as usual again. */
+    public static void answerEveryPage(Integer status, String body) {
+        fixedAnswer = status == null ? null : Map.entry(status, body);
     }
 
     @Override
@@ -61,6 +68,11 @@ public class JourneyExportStub implements QuarkusTestResourceLifecycleManager {
         try (ex) {
             if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 answer(ex, 401, "{\"type\":\"urn:touchpoint:problem:unauthorized\",\"status\":401}");
+                return;
+            }
+            Map.Entry<Integer, String> fixed = fixedAnswer;
+            if (fixed != null) {
+                answer(ex, fixed.getKey(), fixed.getValue());
                 return;
             }
             Map<String, String> query = new HashMap<>();

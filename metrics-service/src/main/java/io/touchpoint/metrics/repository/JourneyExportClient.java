@@ -1,28 +1,27 @@
 package io.touchpoint.metrics.repository;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.touchpoint.metrics.config.MetricsConfig;
 
 /**
- * Reads journey-service's export API (deploy/contracts/README.md), the source of truth of a rebuild: pages of
- * {@code {"items":[...],"next":"<cursor>"|null}} with the Bearer API token. Blocking (JDK HttpClient): it runs
- * on the rebuild's worker thread, never on the event loop. The token is never logged.
+ * Reads journey-service's export API, the source of truth of a rebuild, through the
+ * {@link JourneyExportApi} REST client with the Bearer API token. Blocking: it runs on the rebuild's
+ * worker thread, never on the event loop. The token is never logged.
  */
 @ApplicationScoped
 public class JourneyExportClient {
@@ -35,55 +34,64 @@ public class JourneyExportClient {
     }
 
     private final MetricsConfig.Journey config;
-    private final ObjectMapper json;
-    private final HttpClient http;
+    /** Null when no URL is configured (a rebuild is then refused). */
+    private final JourneyExportApi api;
 
     @Inject
-    public JourneyExportClient(MetricsConfig config, ObjectMapper json) {
+    public JourneyExportClient(MetricsConfig config) {
         this.config = config.journey();
-        this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+        this.api = this.config.url().filter(u -> !u.isBlank())
+                .map(url -> QuarkusRestClientBuilder.newBuilder()
+                        .baseUri(URI.create(url.replaceAll("/+$", "")))
+                        .connectTimeout(this.config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout(this.config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .build(JourneyExportApi.class))
+                .orElse(null);
     }
 
     public boolean isConfigured() {
-        return config.url().filter(u -> !u.isBlank()).isPresent();
+        return api != null;
     }
 
-    /** @throws ExportFailedException when journey-service does not answer a readable page */
+    /**
+     * @param path {@link #STAGE_HISTORY} or {@link #TOUCHPOINTS}
+     * @throws ExportFailedException when journey-service does not answer a readable page
+     */
     public Page page(String path, String after, int limit) {
-        String base = config.url().orElseThrow(() -> new ExportFailedException("touchpoint.metrics.journey.url is not set"));
-        StringBuilder uri = new StringBuilder(base.replaceAll("/+$", "")).append(path).append("?limit=").append(limit);
-        if (after != null) {
-            uri.append("&after=").append(URLEncoder.encode(after, StandardCharsets.UTF_8));
+        if (api == null) {
+            throw new ExportFailedException("touchpoint.metrics.journey.url is not set");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString()))
-                .timeout(config.timeout()).header("Accept", "application/json").GET();
-        config.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<String> response;
+        String authorization = config.token().filter(t -> !t.isBlank()).map(t -> "Bearer " + t).orElse(null);
+        RestResponse<JourneyExportApi.ExportPage> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new ExportFailedException(path + " unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExportFailedException(path + " interrupted", e);
-        }
-        if (response.statusCode() != 200) {
-            throw new ExportFailedException(path + " answered " + response.statusCode());
-        }
-        try {
-            JsonNode body = json.readTree(response.body());
-            JsonNode items = body.get("items");
-            if (items == null || !items.isArray()) {
-                throw new ExportFailedException(path + " answered a page without an items array");
+            response = api.page(path.substring(path.lastIndexOf('/') + 1), after, limit, authorization);
+        } catch (WebApplicationException | ProcessingException e) {
+            // the client reports a body it cannot read as JSON like an error status, with the parser's exception as cause
+            if (isUnreadableBody(e)) {
+                throw new ExportFailedException(path + " answered something that is not JSON", e);
             }
-            List<JsonNode> list = new ArrayList<>();
-            items.forEach(list::add);
-            JsonNode next = body.get("next");
-            return new Page(list, next == null || next.isNull() ? null : next.asText());
-        } catch (IOException e) {
-            throw new ExportFailedException(path + " answered something that is not JSON", e);
+            if (e instanceof WebApplicationException status) {
+                throw new ExportFailedException(path + " answered " + status.getResponse().getStatus());
+            }
+            throw new ExportFailedException(path + " unreachable: " + e.getMessage(), e);
         }
+        if (response.getStatus() != 200) {
+            throw new ExportFailedException(path + " answered " + response.getStatus());
+        }
+        JourneyExportApi.ExportPage page = response.getEntity();
+        if (page == null || page.items() == null) {
+            throw new ExportFailedException(path + " answered a page without an items array");
+        }
+        return new Page(List.copyOf(page.items()), page.next());
+    }
+
+    private static boolean isUnreadableBody(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof JacksonException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Duration timeout() {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +12,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -58,7 +58,11 @@ public class FunnelGauges {
     private final KpiReader kpis;
     private final MeterRegistry registry;
     private final List<String> channels;
-    private final Map<String, AtomicLong> values = new HashMap<>();
+    /** Per gauge name: the latest value of every row, read by its MultiGauge at each scrape. */
+    private final Map<String, Map<Tags, Double>> values = new HashMap<>();
+    /** Per gauge name: the rows of its MultiGauge, fixed by configuration. */
+    private final Map<String, List<MultiGauge.Row<?>>> rows = new HashMap<>();
+    private final Map<String, String> descriptions = new HashMap<>();
 
     @Inject
     public FunnelGauges(FunnelCatalog catalog, FunnelReader reader, KpiReader kpis, MeterRegistry registry) {
@@ -103,6 +107,8 @@ public class FunnelGauges {
                         Tags.of("kpi", kpi, "channel", channel), Double.NaN);
             }
         }
+        rows.forEach((name, all) -> MultiGauge.builder(name).description(descriptions.get(name)).register(registry)
+                .register(all));
     }
 
     private List<String> labels() {
@@ -162,23 +168,20 @@ public class FunnelGauges {
         return value == null ? Double.NaN : value;
     }
 
+    /** A row of the gauge {@code name}, registered with the others of that name once all are known. */
     private void gauge(String name, String description, Tags tags, double initial) {
-        AtomicLong bits = new AtomicLong(Double.doubleToLongBits(initial));
-        values.put(key(name, tags), bits);
-        Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description).tags(tags)
-                .register(registry);
+        Map<Tags, Double> current = values.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        current.put(tags, initial);
+        descriptions.putIfAbsent(name, description);
+        rows.computeIfAbsent(name, n -> new ArrayList<>())
+                .add(MultiGauge.Row.of(tags, current, v -> v.getOrDefault(tags, Double.NaN)));
     }
 
+    /** Sets a row's value; a row that configuration did not define stays unexported (labels stay bounded). */
     private void set(String name, Tags tags, double value) {
-        AtomicLong bits = values.get(key(name, tags));
-        if (bits != null) {
-            bits.set(Double.doubleToLongBits(value));
+        Map<Tags, Double> current = values.get(name);
+        if (current != null) {
+            current.computeIfPresent(tags, (t, old) -> value);
         }
-    }
-
-    private static String key(String name, Tags tags) {
-        StringBuilder k = new StringBuilder(name);
-        tags.stream().sorted().forEach(t -> k.append('|').append(t.getKey()).append('=').append(t.getValue()));
-        return k.toString();
     }
 }
