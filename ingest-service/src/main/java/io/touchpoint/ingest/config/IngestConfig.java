@@ -23,8 +23,16 @@ public interface IngestConfig {
      */
     Map<String, Source> sources();
 
-    /** Declarative webhook mappings by name; sources pick one with {@code webhook.mapping}. */
-    Map<String, WebhookMapping> mappings();
+    /** Where webhook mappings come from besides the built-in ones (see {@link WebhookMappings}). */
+    WebhookMappingFiles webhookMappings();
+
+    interface WebhookMappingFiles {
+        /**
+         * A folder whose {@code <name>.json} files are webhook mappings named {@code <name>}, added to
+         * the built-in ones (a file named like a built-in mapping replaces it).
+         */
+        Optional<String> dir();
+    }
 
     /**
      * Accept the well-known development keys and secrets, and short keys. Only the dev and test
@@ -134,54 +142,11 @@ public interface IngestConfig {
          */
         List<String> secrets();
 
-        /** The name of the mapping ({@code touchpoint.ingest.mappings."<name>"}) for this provider's payloads. */
+        /** The name of the webhook mapping ({@code <name>.json}, see {@link WebhookMappings}) for this provider's payloads. */
         String mapping();
 
         /** Largest accepted difference between {@code webhook-timestamp} and the server clock. */
         @WithDefault("5m")
         Duration tolerance();
-    }
-
-    /** How a provider payload becomes a canonical track touchpoint. Paths are JSON Pointers. */
-    interface WebhookMapping {
-        /** Pointer to the provider's event type, e.g. {@code /type}. */
-        String eventType();
-
-        /** Pointer to when it happened (ISO-8601, or epoch seconds); absent = receivedAt. */
-        Optional<String> timestamp();
-
-        /** Who it was about: {@code caller_id} (phone) or {@code social_handle} (platform + handle). */
-        Identity identity();
-
-        /** Provider event type → canonical event. Types not listed are refused as {@code mapping_failed}. */
-        Map<String, EventRule> events();
-    }
-
-    interface Identity {
-        /** {@code caller_id} or {@code social_handle}, per deploy/contracts/tracking-plan.md. */
-        String type();
-
-        /** caller_id: pointer to the phone number. */
-        Optional<String> phone();
-
-        /** social_handle: pointer to the platform (or a fixed platform written as {@code =twitter}). */
-        Optional<String> platform();
-
-        /** social_handle: pointer to the handle. */
-        Optional<String> handle();
-
-        /** Optional pointer to a known userId. */
-        Optional<String> userId();
-    }
-
-    interface EventRule {
-        /** The tracking-plan event name, e.g. {@code Case Resolved}. */
-        String event();
-
-        /**
-         * Property name → JSON Pointer into the payload, or {@code $platform}/{@code $handle}/
-         * {@code $phone} for the normalised identity. Missing values are left out.
-         */
-        Map<String, String> properties();
     }
 }

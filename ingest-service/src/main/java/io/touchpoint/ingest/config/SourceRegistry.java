@@ -55,12 +55,13 @@ public class SourceRegistry {
     private final Map<String, WebhookSource> webhooks;
 
     @Inject
-    public SourceRegistry(IngestConfig config) {
+    public SourceRegistry(IngestConfig config, WebhookMappings mappings) {
         List<String> problems = new ArrayList<>(problems(config.sources(), config.allowDevWriteKeys()));
         config.sources().forEach((id, s) -> s.webhook()
-                .filter(hook -> !config.mappings().containsKey(hook.mapping()))
+                .filter(hook -> mappings.get(hook.mapping()).isEmpty())
                 .ifPresent(hook -> problems.add("webhook source '" + id + "' names mapping '" + hook.mapping()
-                        + "', which touchpoint.ingest.mappings does not define")));
+                        + "', which is neither built in nor a file <name>.json in touchpoint.ingest.webhook-mappings.dir"
+                        + " (known: " + mappings.names() + ")")));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("ingest-service refuses to start: " + String.join("; ", problems));
         }

@@ -4,18 +4,18 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.touchpoint.ingest.config.IngestConfig.EventRule;
-import io.touchpoint.ingest.config.IngestConfig.WebhookMapping;
 import io.touchpoint.ingest.config.SourceRegistry.AuthenticatedSource;
+import io.touchpoint.ingest.service.WebhookMapping.EventRule;
 
 /**
  * Turns a provider's webhook payload into a canonical track touchpoint, following a declarative
- * {@link WebhookMapping} from configuration. Identities follow deploy/contracts/tracking-plan.md:
+ * {@link WebhookMapping} (one file per provider, checked at start-up). Identities follow deploy/contracts/tracking-plan.md:
  * a contact-center caller becomes {@code anonymousId = caller:<E.164>} with a {@code caller_id}
  * external id, a social author {@code social:<platform>:<handle>} with a {@code social_handle} one.
  * Pure: no I/O, no clock.
@@ -47,16 +47,16 @@ public final class WebhookMapper {
         String anonymousId;
         String externalId;
         if (CALLER_ID.equals(idType)) {
-            phone = e164(mapping.identity().phone().map(p -> text(payload.at(p))).orElse(null));
+            phone = e164(Optional.ofNullable(mapping.identity().phone()).map(p -> text(payload.at(p))).orElse(null));
             if (phone == null) {
                 throw failed("the payload has no caller phone number");
             }
             anonymousId = "caller:" + phone;
             externalId = phone;
         } else if (SOCIAL_HANDLE.equals(idType)) {
-            platform = mapping.identity().platform().map(p -> p.startsWith("=") ? p.substring(1) : text(payload.at(p)))
+            platform = Optional.ofNullable(mapping.identity().platform()).map(p -> p.startsWith("=") ? p.substring(1) : text(payload.at(p)))
                     .map(p -> p.trim().toLowerCase(Locale.ROOT)).filter(p -> !p.isEmpty()).orElse(null);
-            handle = mapping.identity().handle().map(p -> text(payload.at(p))).map(WebhookMapper::handle)
+            handle = Optional.ofNullable(mapping.identity().handle()).map(p -> text(payload.at(p))).map(WebhookMapper::handle)
                     .orElse(null);
             if (platform == null || handle == null) {
                 throw failed("the payload has no platform and author handle");
@@ -66,10 +66,10 @@ public final class WebhookMapper {
         } else {
             throw failed("identity type '" + idType + "' is not caller_id or social_handle");
         }
-        String userId = mapping.identity().userId().map(p -> text(payload.at(p))).orElse(null);
+        String userId = Optional.ofNullable(mapping.identity().userId()).map(p -> text(payload.at(p))).orElse(null);
 
         ObjectNode properties = NODES.objectNode();
-        for (Map.Entry<String, String> p : new java.util.TreeMap<>(rule.properties()).entrySet()) {
+        for (Map.Entry<String, String> p : new java.util.TreeMap<>(rule.properties() == null ? Map.<String, String>of() : rule.properties()).entrySet()) {
             String spec = p.getValue();
             JsonNode value = switch (spec) {
                 case "$platform" -> platform == null ? null : NODES.textNode(platform);
@@ -86,7 +86,7 @@ public final class WebhookMapper {
         ObjectNode id = context.putArray("externalIds").addObject();
         id.put("id", externalId).put("type", idType).put("collection", "users").put("encoding", "none");
 
-        Instant happened = mapping.timestamp().map(payload::at).filter(n -> !n.isMissingNode() && !n.isNull())
+        Instant happened = Optional.ofNullable(mapping.timestamp()).map(payload::at).filter(n -> !n.isMissingNode() && !n.isNull())
                 .map(WebhookMapper::instant).orElse(null);
         Instant eventTime = happened != null ? happened : receivedAt;
         return new Touchpoint(Touchpoint.SCHEMA_VERSION, messageId, CallType.TRACK, rule.event(), source.channel(),

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
 import io.touchpoint.ingest.config.SourceRegistry;
 import io.touchpoint.ingest.config.SourceRegistry.WebhookSource;
+import io.touchpoint.ingest.config.WebhookMappings;
 
 /**
  * A signed provider webhook from raw bytes to an acknowledged touchpoint: verify the signature on
@@ -34,6 +35,9 @@ public class WebhookService {
 
     @Inject
     IngestService ingest;
+
+    @Inject
+    WebhookMappings mappings;
 
     private TouchpointNormaliser normaliser;
 
@@ -73,7 +77,7 @@ public class WebhookService {
                         + " characters");
             }
             ObjectNode payload = normaliser.parse(body);
-            touchpoint = WebhookMapper.map(config.mappings().get(settings.mapping()), payload, hook.source(),
+            touchpoint = WebhookMapper.map(mappings.get(settings.mapping()).orElseThrow(), payload, hook.source(),
                     messageId, receivedAt);
         } catch (EventRejectedException rejection) {
             return ingest.recordRejection(TYPE_TAG, hook.source(), receivedAt, rejection, body, null)

@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 /** The prod start-up rules and the lookup, without starting Quarkus. */
 class SourceRegistryTest {
 
+    /** A registry over the given sources and no webhook mappings at all. */
+    static SourceRegistry registry(IngestConfig config) {
+        return new SourceRegistry(config, new WebhookMappings(Map.of()));
+    }
+
     record TestSource(Optional<String> writeKey, Channel channel, String name, Optional<IngestConfig.Webhook> webhook)
             implements IngestConfig.Source {
         TestSource(String writeKey, Channel channel, String name) {
@@ -45,8 +50,8 @@ class SourceRegistryTest {
 
     record TestConfig(Map<String, Source> sources, boolean allowDevWriteKeys) implements IngestConfig {
         @Override
-        public Map<String, WebhookMapping> mappings() {
-            return Map.of();
+        public WebhookMappingFiles webhookMappings() {
+            return Optional::empty;
         }
 
         @Override
@@ -96,13 +101,13 @@ class SourceRegistryTest {
     @Test
     void prodRefusesToStartWithoutSources() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new SourceRegistry(new TestConfig(Map.of(), false)));
+                () -> registry(new TestConfig(Map.of(), false)));
         assertTrue(e.getMessage().contains("no ingest source is configured"), e.getMessage());
     }
 
     @Test
     void prodRefusesTheDevKeyAndShortKeysWithoutNamingThem() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SourceRegistry(new TestConfig(
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry(new TestConfig(
                 Map.of("web", new TestSource("dev-write-key", Channel.WEB, "Web"),
                         "store", new TestSource("short-key", Channel.STORE, "Store")), false)));
         assertTrue(e.getMessage().contains("'web' uses the development write key"), e.getMessage());
@@ -112,21 +117,21 @@ class SourceRegistryTest {
 
     @Test
     void twoSourcesMayNotShareAKey() {
-        assertThrows(IllegalStateException.class, () -> new SourceRegistry(new TestConfig(
+        assertThrows(IllegalStateException.class, () -> registry(new TestConfig(
                 Map.of("a", new TestSource(WEB_KEY, Channel.WEB, "A"), "b", new TestSource(WEB_KEY, Channel.APP, "B")),
                 false)));
     }
 
     @Test
     void devProfileMayUseTheDevKey() {
-        SourceRegistry registry = new SourceRegistry(new TestConfig(
+        SourceRegistry registry = registry(new TestConfig(
                 Map.of("dev-web", new TestSource("dev-write-key", Channel.WEB, "Dev")), true));
         assertEquals("dev-web", registry.authenticate("dev-write-key").orElseThrow().id());
     }
 
     @Test
     void findsTheSourceOfAKeyAndNothingForOthers() {
-        SourceRegistry registry = new SourceRegistry(new TestConfig(Map.of(
+        SourceRegistry registry = registry(new TestConfig(Map.of(
                 "web", new TestSource(WEB_KEY, Channel.WEB, "Web"),
                 "store", new TestSource(STORE_KEY, Channel.STORE, "Store")), false));
         assertEquals(Channel.STORE, registry.authenticate(STORE_KEY).orElseThrow().channel());
@@ -138,7 +143,7 @@ class SourceRegistryTest {
 
     @Test
     void prodRefusesTheOtherDevKeysAndDevWebhookSecretsAndUnknownMappings() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SourceRegistry(new TestConfig(
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry(new TestConfig(
                 Map.of("app", new TestSource("dev-app-write-key", Channel.APP, "App"),
                         "social", new TestSource(Optional.empty(), Channel.SOCIAL, "Social", Optional.of(
                                 new TestWebhook(List.of("dev-social-demo-secret"), "social")))), false)));
