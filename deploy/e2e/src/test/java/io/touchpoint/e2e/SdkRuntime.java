@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,8 @@ final class SdkRuntime {
 
     static final String INSTALL = "run deploy/e2e/sdk/install.sh (installs Debian's nodejs, npm and chromium"
             + " when missing, then the SDK packages with npm ci)";
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
+    /** Bounds a script's run: a browser script waits up to a minute for the page and one for the delivery. */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SdkRuntime() {
@@ -75,14 +77,22 @@ final class SdkRuntime {
 
     /** Runs {@code node <script> <args>} in deploy/e2e/sdk and returns the JSON line it prints last. */
     static JsonNode runNode(String script, List<String> args) throws IOException, InterruptedException {
+        return runNode(script, args, Map.of());
+    }
+
+    /** As {@link #runNode(String, List)}, with these variables added to the script's environment. */
+    static JsonNode runNode(String script, List<String> args, Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(node(), script));
         command.addAll(args);
         Path logs = Path.of(System.getProperty("touchpoint.e2e.logs", "target/e2e-logs"));
         Files.createDirectories(logs);
         Path out = Files.createTempFile(logs, script.replace(".mjs", "-"), ".out");
         Path err = Path.of(out.toString().replace(".out", ".err"));
-        Process process = new ProcessBuilder(command).directory(sdkDir().toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(sdkDir().toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("node " + script + " did not finish within " + SCRIPT_TIMEOUT + "\n" + read(out)
@@ -111,7 +121,7 @@ final class SdkRuntime {
             if (exchange.has("error") || status < 200 || status >= 400) {
                 failed.add(exchange.toString());
             }
-            reachedIngest |= exchange.path("url").asText().startsWith(ingestBaseUrl);
+            reachedIngest |= under(exchange.path("url").asText(), ingestBaseUrl);
         }
         assertEquals(List.of(), failed, "requests of the SDK that failed: " + all);
         assertTrue(reachedIngest, "no request reached ingest at " + ingestBaseUrl + ": " + all);
@@ -125,12 +135,17 @@ final class SdkRuntime {
         List<String> paths = new ArrayList<>();
         for (JsonNode exchange : run.path("exchanges")) {
             String url = exchange.path("url").asText();
-            if (url.startsWith(ingestBaseUrl) && exchange.path("method").asText().equals(method)) {
+            if (under(url, ingestBaseUrl) && exchange.path("method").asText().equals(method)) {
                 String path = url.substring(ingestBaseUrl.length());
                 paths.add(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
             }
         }
         return paths;
+    }
+
+    /** Whether {@code url} is on the server of {@code baseUrl} (scheme://host:port, no trailing slash). */
+    static boolean under(String url, String baseUrl) {
+        return url.startsWith(baseUrl + "/");
     }
 
     private static String read(Path file) {
