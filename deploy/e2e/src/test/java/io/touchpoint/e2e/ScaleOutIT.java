@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,7 +114,7 @@ class ScaleOutIT {
                 () -> sqlCount("select count(*) from touchpoint t where t.payload::text like '%so-" + run + "-%'") == posted);
         List<Double> stored = new ArrayList<>();
         for (ServiceProcess j : journeys) {
-            stored.add(metric(j, "touchpoint_journey_touchpoints_total", "outcome=\"stored\""));
+            stored.add(j.metric("touchpoint_journey_touchpoints_total", "outcome=\"stored\""));
         }
         assertEquals(posted, stored.stream().mapToDouble(Double::doubleValue).sum(), 0.0,
                 "stored by instance " + stored + ": none twice, none lost");
@@ -148,7 +146,7 @@ class ScaleOutIT {
         }
         List<Double> counted = new ArrayList<>();
         for (ServiceProcess m : metrics) {
-            counted.add(metric(m, "touchpoint_metrics_transitions_total", "kind=\"stage_entered\",outcome=\"counted\""));
+            counted.add(m.metric("touchpoint_metrics_transitions_total", "kind=\"stage_entered\",outcome=\"counted\""));
         }
         assertTrue(counted.stream().allMatch(n -> n > 0), "both metrics instances counted transitions " + counted);
         JsonPath kpis = given().auth().oauth2(TOKEN).get(metrics.get(1).baseUrl() + "/kpis").then().statusCode(200)
@@ -215,26 +213,13 @@ class ScaleOutIT {
     private static boolean splitBetween(List<ServiceProcess> instances, String clientId) {
         double total = 0;
         for (ServiceProcess s : instances) {
-            double assigned = metric(s, "kafka_consumer_coordinator_assigned_partitions", "client_id=\"" + clientId + "\"");
+            double assigned = s.metric("kafka_consumer_coordinator_assigned_partitions", "client_id=\"" + clientId + "\"");
             if (assigned < 1) {
                 return false;
             }
             total += assigned;
         }
         return total == PARTITIONS;
-    }
-
-    /** Sum of the samples of {@code name} whose labels contain {@code labels}; 0 if there is none. */
-    private static double metric(ServiceProcess s, String name, String labels) {
-        String exposition = given().get(s.baseUrl() + "/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("^" + name + "\\{([^}]*)\\} ([0-9.eE+-]+|NaN)$", Pattern.MULTILINE).matcher(exposition);
-        double sum = 0;
-        while (m.find()) {
-            if (m.group(1).contains(labels) && !"NaN".equals(m.group(2))) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
     }
 
     private static Map<String, Long> entered(ServiceProcess m) {

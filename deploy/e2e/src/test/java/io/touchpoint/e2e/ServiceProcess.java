@@ -13,43 +13,74 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One packaged Quarkus service (target/quarkus-app/quarkus-run.jar) running as its own process. */
 final class ServiceProcess implements AutoCloseable {
 
+    private static final HttpClient METRICS_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final String name;
     private final int port;
+    private final Map<String, String> env;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, Map<String, String> env, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.env = env;
         this.process = process;
         this.log = log;
     }
 
     static ServiceProcess start(String module, int port, Map<String, String> env) {
+        Path logs = Path.of(System.getProperty("touchpoint.e2e.logs", "target/e2e-logs"));
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path log = logs.resolve(module + ".log");
+        return launch(module, port, env, log, ProcessBuilder.Redirect.to(log.toFile()));
+    }
+
+    private static ServiceProcess launch(String module, int port, Map<String, String> env, Path log,
+            ProcessBuilder.Redirect output) {
         Path root = Path.of(System.getProperty("touchpoint.root", "../..")).toAbsolutePath().normalize();
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first");
         }
-        Path logs = Path.of(System.getProperty("touchpoint.e2e.logs", "target/e2e-logs"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(output);
+        pb.environment().putAll(env);
         try {
-            Files.createDirectories(logs);
-            Path log = logs.resolve(module + ".log");
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            pb.environment().putAll(env);
-            return new ServiceProcess(module, port, pb.start(), log);
+            return new ServiceProcess(module, port, env, pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** kill -9: no shutdown hook runs, nothing is flushed or committed, the consumers do not leave their groups. */
+    void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " still running 30 s after kill -9");
+        }
+    }
+
+    /** The same service again (same port and environment) after {@link #kill()} or {@link #close()}; its log follows the old one's. */
+    ServiceProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        return launch(name, port, env, log, ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
     String baseUrl() {
@@ -78,6 +109,41 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(300);
         }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Sum of the samples of {@code metricName} in /q/metrics whose labels contain {@code labels}; 0 if there is
+     * none. UncheckedIOException while the service does not listen (yet).
+     */
+    double metric(String metricName, String labels) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        String exposition;
+        try {
+            HttpResponse<String> response = METRICS_CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(this.name + ": /q/metrics answered " + response.statusCode());
+            }
+            exposition = response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Matcher m = Pattern.compile("^" + metricName + "\\{([^}]*)\\} ([0-9.eE+-]+|NaN)$", Pattern.MULTILINE)
+                .matcher(exposition);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(labels) && !"NaN".equals(m.group(2))) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
     }
 
     String logTail() {
