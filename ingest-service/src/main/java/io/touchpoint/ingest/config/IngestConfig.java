@@ -35,13 +35,6 @@ public interface IngestConfig {
     }
 
     /**
-     * Accept the well-known development keys and secrets, and short keys. Only the dev and test
-     * profiles turn this on; prod refuses them so a forgotten dev setting can never reach production.
-     */
-    @WithDefault("false")
-    boolean allowDevWriteKeys();
-
-    /**
      * The URL browsers and apps reach this service at (e.g. {@code https://collect.example.com}, or
      * with a path prefix behind a proxy). The settings endpoints point the SDKs back at it; unset, the
      * URL the settings request came to is used (behind a proxy: with

@@ -29,11 +29,13 @@ public class SourceRegistry {
 
     /** The key the dev and test profiles ship with; never acceptable in production. */
     public static final String DEV_WRITE_KEY = "dev-write-key";
-    /** Every development write key and webhook secret application.properties ships (dev and test profiles). */
+    /**
+     * Every development write key and webhook secret application.properties ships (dev and test profiles);
+     * {@link ProdSecret} refuses them in every other profile.
+     */
     public static final java.util.Set<String> DEV_SECRETS = java.util.Set.of(DEV_WRITE_KEY, "dev-app-write-key",
             "dev-server-write-key", "whsec_ZGV2LWNjLWRlbW8tc2lnbmluZy1rZXk=", "dev-social-demo-secret",
             "whsec_ZGV2LWNjLWRlbW8tcm90YXRlZC1rZXk=");
-    public static final int MIN_WRITE_KEY_LENGTH = 16;
 
     private static final Logger LOG = Logger.getLogger(SourceRegistry.class);
 
@@ -56,7 +58,12 @@ public class SourceRegistry {
 
     @Inject
     public SourceRegistry(IngestConfig config, WebhookMappings mappings) {
-        List<String> problems = new ArrayList<>(problems(config.sources(), config.allowDevWriteKeys()));
+        this(config, mappings, ProdSecret.devProfile());
+    }
+
+    /** @param devProfile whether the dev or test profile is active (the development keys are accepted) */
+    public SourceRegistry(IngestConfig config, WebhookMappings mappings, boolean devProfile) {
+        List<String> problems = new ArrayList<>(problems(config.sources(), devProfile));
         config.sources().forEach((id, s) -> s.webhook()
                 .filter(hook -> mappings.get(hook.mapping()).isEmpty())
                 .ifPresent(hook -> problems.add("webhook source '" + id + "' names mapping '" + hook.mapping()
@@ -82,7 +89,7 @@ public class SourceRegistry {
      * What is wrong with a set of sources; empty when it is fit to run. Pure, so the prod rules can
      * be tested without starting the application.
      */
-    public static List<String> problems(Map<String, IngestConfig.Source> sources, boolean allowDevWriteKeys) {
+    public static List<String> problems(Map<String, IngestConfig.Source> sources, boolean devProfile) {
         List<String> problems = new ArrayList<>();
         if (sources.isEmpty()) {
             problems.add("no ingest source is configured; set touchpoint.ingest.sources.\"<source-id>\".write-key, "
@@ -100,26 +107,24 @@ public class SourceRegistry {
                     problems.add("webhook source '" + id + "' has no signing secret");
                 }
                 for (String secret : hook.secrets()) {
-                    if (!allowDevWriteKeys && DEV_SECRETS.contains(secret)) {
-                        problems.add("webhook source '" + id + "' uses a development secret");
-                    } else if (!allowDevWriteKeys && secret.length() < MIN_WRITE_KEY_LENGTH) {
-                        problems.add("webhook source '" + id + "' has a secret shorter than " + MIN_WRITE_KEY_LENGTH
-                                + " characters");
-                    }
+                    ProdSecret.flaw(secret, DEV_SECRETS, devProfile).ifPresent(flaw -> problems.add(
+                            "webhook source '" + id + "' " + switch (flaw) {
+                                case MISSING -> "has an empty signing secret";
+                                case DEV_VALUE -> "uses a development secret";
+                                case TOO_SHORT -> "has a secret shorter than " + ProdSecret.MIN_LENGTH + " characters";
+                            }));
                 }
             });
             if (s.writeKey().isEmpty()) {
                 return;
             }
             String key = s.writeKey().get();
-            if (!allowDevWriteKeys) {
-                if (DEV_SECRETS.contains(key)) {
-                    problems.add("source '" + id + "' uses the development write key");
-                } else if (key.length() < MIN_WRITE_KEY_LENGTH) {
-                    problems.add("source '" + id + "' has a write key shorter than " + MIN_WRITE_KEY_LENGTH
-                            + " characters");
-                }
-            }
+            ProdSecret.flaw(key, DEV_SECRETS, devProfile).ifPresent(flaw -> problems.add("source '" + id + "' "
+                    + switch (flaw) {
+                        case MISSING -> "has an empty write key";
+                        case DEV_VALUE -> "uses the development write key";
+                        case TOO_SHORT -> "has a write key shorter than " + ProdSecret.MIN_LENGTH + " characters";
+                    }));
             String other = idByDigest.putIfAbsent(java.util.HexFormat.of().formatHex(sha256(key)), id);
             if (other != null) {
                 problems.add("sources '" + other + "' and '" + id + "' share one write key");

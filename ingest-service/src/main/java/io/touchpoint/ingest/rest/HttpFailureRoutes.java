@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
@@ -27,8 +26,6 @@ public class HttpFailureRoutes {
 
     /** Quarkus answers an over-limit Content-Length with an empty 413 from a route of this order. */
     private static final int QUARKUS_BODY_LIMIT_ORDER = -2;
-
-    private static final Logger LOG = Logger.getLogger(HttpFailureRoutes.class);
 
     @Inject
     ProblemMapper problems;
@@ -61,14 +58,10 @@ public class HttpFailureRoutes {
         if (status == 413 && ctx.failure() == null && recordOversized(ctx)) {
             return;
         }
-        ProblemType type = ctx.failure() != null && status < 0 ? ProblemStatusMap.of(ctx.failure())
-                : ProblemStatusMap.ofStatus(status < 0 ? 500 : status);
-        if (type == ProblemType.INTERNAL) {
-            LOG.errorf(ctx.failure(), "unexpected failure on %s %s", ctx.request().method(), ctx.request().path());
-        }
-        String detail = type == ProblemType.INTERNAL ? "an unexpected error occurred"
-                : problems.detail(type, ctx.request(), null);
-        write(ctx, type, detail);
+        ProblemType type = ctx.failure() != null && status < 0 ? ProblemTable.of(ctx.failure())
+                : ProblemTable.ofStatus(status < 0 ? 500 : status);
+        write(ctx, type, null, type == ProblemType.INTERNAL ? problems.internal(ctx.failure(), ctx.request())
+                : problems.problem(type, problems.detail(type, ctx.request(), null), ctx.request().path()));
     }
 
     /**
@@ -100,28 +93,22 @@ public class HttpFailureRoutes {
             return false;
         }
         recorded.get().subscribe().with(
-                rejection -> write(ctx, ProblemType.TOO_LARGE, rejection.detail()),
+                rejection -> write(ctx, ProblemType.TOO_LARGE, null,
+                        problems.problem(ProblemType.TOO_LARGE, rejection.detail(), ctx.request().path())),
                 failure -> {
-                    ProblemType type = ProblemStatusMap.of(failure);
-                    String detail = problems.detail(type, failure, ctx.request());
-                    String body = problems.json(problems.problem(type, detail, ctx.request().path()));
-                    if (ctx.response().headWritten() || ctx.response().closed()) {
-                        return;
-                    }
-                    ctx.response().setStatusCode(type.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-                    problems.headers(type, failure).forEach(ctx.response()::putHeader);
-                    ctx.response().end(body);
+                    ProblemType type = ProblemTable.of(failure);
+                    write(ctx, type, failure, problems.problem(type, failure, ctx.request()));
                 });
         return true;
     }
 
-    private void write(RoutingContext ctx, ProblemType type, String detail) {
+    private void write(RoutingContext ctx, ProblemType type, Throwable failure, Problem problem) {
         if (ctx.response().headWritten() || ctx.response().closed()) {
             return;
         }
-        String body = problems.json(problems.problem(type, detail, ctx.request().path()));
+        String body = problems.json(problem);
         ctx.response().setStatusCode(type.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        problems.headers(type).forEach(ctx.response()::putHeader);
+        problems.headers(type, failure, problem).forEach(ctx.response()::putHeader);
         ctx.response().end(body);
     }
 }

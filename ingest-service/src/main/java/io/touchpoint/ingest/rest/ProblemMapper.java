@@ -1,6 +1,9 @@
 package io.touchpoint.ingest.rest;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,17 +50,36 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(Throwable.class)
     public Response toResponse(Throwable failure, HttpServerRequest request) {
-        ProblemType type = ProblemStatusMap.of(failure);
+        ProblemType type = ProblemTable.of(failure);
+        Problem problem = problem(type, failure, request);
         Response.ResponseBuilder response = Response.status(type.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(problem(type, detail(type, failure, request), request.path()));
-        headers(type, failure).forEach(response::header);
+                .entity(problem);
+        headers(type, failure, problem).forEach(response::header);
         return response.build();
+    }
+
+    /** The body for a failure of this type; a 500 is logged here with a fresh correlation id. */
+    public Problem problem(ProblemType type, Throwable failure, HttpServerRequest request) {
+        return type == ProblemType.INTERNAL ? internal(failure, request)
+                : problem(type, detail(type, failure, request), request.path());
     }
 
     /** The body for a problem; used by every error path. */
     public Problem problem(ProblemType type, String detail, String instance) {
-        return new Problem(type.type(), type.title(), type.status(), detail, instance);
+        return new Problem(type.type(), type.title(), type.status(), detail, instance, null);
+    }
+
+    /**
+     * A 500: a fresh correlation id, logged with the failure and returned in the body (and, by
+     * {@link #headers}, in {@code X-Correlation-Id}); the detail says nothing internal.
+     */
+    public Problem internal(Throwable failure, HttpServerRequest request) {
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(failure, "internal error, correlationId=%s: %s %s", id, request.method(), request.path());
+        ProblemType type = ProblemType.INTERNAL;
+        return new Problem(type.type(), type.title(), type.status(),
+                "an unexpected error occurred; quote correlation id " + id, request.path(), id);
     }
 
     /** The same body as JSON text, for writers below the REST layer. */
@@ -69,21 +91,28 @@ public class ProblemMapper {
         }
     }
 
-    /** Headers that belong to a problem type: the challenge of a 401, the back-off of a 503. */
-    public java.util.Map<String, String> headers(ProblemType type) {
-        return headers(type, null);
-    }
-
-    /** As {@link #headers(ProblemType)}; a rate limit says when the bucket has a token again. */
-    public java.util.Map<String, String> headers(ProblemType type, Throwable failure) {
-        return switch (type) {
-            case UNAUTHORIZED -> java.util.Map.of(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
-            case INVALID_SIGNATURE -> java.util.Map.of(HttpHeaders.WWW_AUTHENTICATE, SIGNATURE_CHALLENGE);
-            case RATE_LIMITED -> java.util.Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(
+    /**
+     * Headers that belong to an answer: the challenge of a 401, the {@code Allow} of a 405, the back-off of a
+     * 429 (when the bucket has a token again) or 503, the correlation id of a 500.
+     */
+    public Map<String, String> headers(ProblemType type, Throwable failure, Problem problem) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        switch (type) {
+            case UNAUTHORIZED -> headers.put(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE);
+            case INVALID_SIGNATURE -> headers.put(HttpHeaders.WWW_AUTHENTICATE, SIGNATURE_CHALLENGE);
+            case RATE_LIMITED -> headers.put(HttpHeaders.RETRY_AFTER, String.valueOf(
                     failure instanceof RateLimitedException limited ? limited.retryAfterSeconds() : 1));
-            case UNAVAILABLE -> java.util.Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(config.retryAfterSeconds()));
-            default -> java.util.Map.of();
-        };
+            case UNAVAILABLE -> headers.put(HttpHeaders.RETRY_AFTER, String.valueOf(config.retryAfterSeconds()));
+            default -> {
+            }
+        }
+        if (type == ProblemType.METHOD_NOT_ALLOWED && problem != null && problem.instance() != null) {
+            headers.put(HttpHeaders.ALLOW, AllowedMethods.at(problem.instance()));
+        }
+        if (problem != null && problem.correlationId() != null) {
+            headers.put(Problem.CORRELATION_HEADER, problem.correlationId());
+        }
+        return headers;
     }
 
     /** A human detail; never a stack trace, never a write key. */
@@ -94,10 +123,6 @@ public class ProblemMapper {
         if (failure instanceof UnauthorizedException || failure instanceof PublishUnavailableException
                 || failure instanceof RateLimitedException || failure instanceof UnknownSourceException) {
             return failure.getMessage() + (type == ProblemType.UNAVAILABLE ? "; retry later" : "");
-        }
-        if (type == ProblemType.INTERNAL) {
-            LOG.errorf(failure, "unexpected failure on %s %s", request.method(), request.path());
-            return "an unexpected error occurred";
         }
         return detail(type, request, failure instanceof WebApplicationException ? failure.getMessage() : null);
     }

@@ -1,6 +1,8 @@
 package io.touchpoint.ingest.rest;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -14,7 +16,10 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 /**
  * Adds the problem answers every ingest operation can give to the OpenAPI document, from the one
  * table of problem types, with an example body each: written once instead of on every method, so
- * the document cannot drift from {@link ProblemType}. Registered as {@code mp.openapi.filter}.
+ * the document cannot drift from {@link ProblemType}. The {@code Problem} schema lists every type this service
+ * answers with (the {@code type} values as an enum, code, status and title as {@code x-problem-types}), so
+ * clients (and deploy/ops ConventionsIT) read them from the service itself. Registered as
+ * {@code mp.openapi.filter}.
  */
 public class ProblemResponsesFilter implements OASFilter {
 
@@ -59,6 +64,11 @@ public class ProblemResponsesFilter implements OASFilter {
                 || !openAPI.getComponents().getSchemas().containsKey("Problem")) {
             openAPI.getComponents().addSchema("Problem", problemSchema());
         }
+        Schema problem = openAPI.getComponents().getSchemas().get("Problem");
+        List<ProblemType> types = Arrays.asList(ProblemType.values());
+        problem.getProperties().get("type").enumeration(types.stream().<Object>map(ProblemType::type).toList());
+        problem.addExtension("x-problem-types", types.stream().map(t -> Map.of("type", t.type(),
+                "status", t.status(), "title", t.title())).toList());
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
             // the POSTs that carry events; the settings GETs answer only 401/404, documented on them
             if ((path.startsWith("/v1/") || path.startsWith("/beacon/") || path.startsWith("/webhooks/"))

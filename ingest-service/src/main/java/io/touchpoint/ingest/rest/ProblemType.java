@@ -1,6 +1,9 @@
 package io.touchpoint.ingest.rest;
 
-/** The problem types this service answers with: a stable {@code type} URN, a status and a title. */
+/**
+ * The problem types this service answers with: code, status and title as docs/CONVENTIONS.md's error table
+ * states them (deploy/ops ConventionsIT compares the two and the live answers).
+ */
 public enum ProblemType {
     INVALID_JSON(400, "invalid-json", "Malformed JSON"),
     INVALID_EVENT(400, "invalid-event", "Invalid event"),
@@ -32,6 +35,11 @@ public enum ProblemType {
         return status;
     }
 
+    public String code() {
+        return code;
+    }
+
+    /** The stable {@code type} member, {@code urn:touchpoint:problem:<code>}. */
     public String type() {
         return URN_PREFIX + code;
     }

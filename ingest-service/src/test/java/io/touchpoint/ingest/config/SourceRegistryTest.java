@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /** The prod start-up rules and the lookup, without starting Quarkus. */
 class SourceRegistryTest {
 
-    /** A registry over the given sources and no webhook mappings at all. */
-    static SourceRegistry registry(IngestConfig config) {
-        return new SourceRegistry(config, new WebhookMappings(Map.of()));
+    /** A registry over the given sources and no webhook mappings at all, in the profile the config names. */
+    static SourceRegistry registry(TestConfig config) {
+        return new SourceRegistry(config, new WebhookMappings(Map.of()), config.devProfile());
     }
 
     record TestSource(Optional<String> writeKey, Channel channel, String name, Optional<IngestConfig.Webhook> webhook)
@@ -48,7 +48,8 @@ class SourceRegistryTest {
         }
     }
 
-    record TestConfig(Map<String, Source> sources, boolean allowDevWriteKeys) implements IngestConfig {
+    /** The sources, and whether the dev or test profile is active. */
+    record TestConfig(Map<String, Source> sources, boolean devProfile) implements IngestConfig {
         @Override
         public WebhookMappingFiles webhookMappings() {
             return Optional::empty;

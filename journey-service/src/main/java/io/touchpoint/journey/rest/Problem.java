@@ -1,10 +1,25 @@
 package io.touchpoint.journey.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** An RFC 9457 problem body; {@code type} is {@code urn:touchpoint:problem:<code>}. */
-@JsonPropertyOrder({ "type", "title", "status", "detail", "instance" })
-public record Problem(String type, String title, int status, String detail, String instance) {
+/**
+ * An RFC 9457 problem body; {@code type} is {@code urn:touchpoint:problem:<code>}. {@code correlationId} is only
+ * on 500 answers: the same id is in the log line with the exception and in the {@code X-Correlation-Id} header.
+ */
+@Schema(name = "Problem", description = "RFC 9457 problem detail")
+@JsonPropertyOrder({ "type", "title", "status", "detail", "instance", "correlationId" })
+public record Problem(
+        @Schema(example = "urn:touchpoint:problem:not-found") String type,
+        @Schema(example = "Not found") String title,
+        @Schema(example = "404") int status,
+        @Schema(example = "no customer 6f1c2a9e-8b1d-4f0e-9a51-3c2b7d0e4a11") String detail,
+        @Schema(example = "/customers/6f1c2a9e-8b1d-4f0e-9a51-3c2b7d0e4a11") String instance,
+        @Schema(description = "500 only: the id of the log line that has the failure",
+                example = "6f1c2a9e-8b1d-4f0e-9a51-3c2b7d0e4a11") @JsonInclude(JsonInclude.Include.NON_NULL) String correlationId) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String CORRELATION_HEADER = "X-Correlation-Id";
 }

@@ -1,60 +1,76 @@
 package io.touchpoint.journey.rest;
 
+import java.util.UUID;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The one mapper from failures to {@code application/problem+json}, using {@link ProblemTable}. */
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The one mapper from any failure (ours, the token filter's and Quarkus's own 404/405/406/415) to an
+ * {@code application/problem+json} answer; {@link ProblemTable} decides the type. A 500 gets a fresh correlation
+ * id, logged with the exception and returned in the body and the {@code X-Correlation-Id} header.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    /** Sent with every 401, as RFC 6750 asks. */
     static final String BEARER_CHALLENGE = "Bearer realm=\"touchpoint\"";
     /** Seconds a client should wait before retrying after a 503 (PostgreSQL unreachable). */
     static final String RETRY_AFTER_SECONDS = "5";
 
-    @ServerExceptionMapper(priority = 1)
-    public Response map(WebApplicationException e, UriInfo uri) {
-        return toResponse(e, uri);
+    @ServerExceptionMapper
+    public Response toProblem(Throwable failure, HttpServerRequest request) {
+        return toResponse(failure, request.method().name(), request.path());
     }
 
-    @ServerExceptionMapper(priority = 1)
-    public Response map(Exception e, UriInfo uri) {
-        return toResponse(e, uri);
-    }
-
-    static Response toResponse(Throwable e, UriInfo uri) {
-        ProblemTable.Entry entry = ProblemTable.of(e);
+    static Response toResponse(Throwable failure, String method, String path) {
+        ProblemType type = ProblemTable.of(failure);
+        String correlationId = null;
         String detail;
-        if (entry == ProblemTable.UNAVAILABLE) {
-            LOG.warnf("request %s answered 503: %s", uri == null ? "?" : uri.getPath(), e.toString());
+        if (type == ProblemType.INTERNAL) {
+            correlationId = UUID.randomUUID().toString();
+            LOG.errorf(failure, "internal error, correlationId=%s: %s %s", correlationId, method, path);
+            detail = "an unexpected error occurred; quote correlation id " + correlationId;
+        } else if (type == ProblemType.UNAVAILABLE) {
+            LOG.warnf("%s %s answered 503: %s", method, path, failure);
             detail = "PostgreSQL is unreachable; retry later";
-        } else if (entry.status() >= 500) {
-            LOG.errorf(e, "request %s failed", uri == null ? "?" : uri.getPath());
-            detail = "The request could not be completed; the error is logged.";
         } else {
-            detail = e.getMessage();
+            detail = detail(type, failure, method, path);
         }
-        return problem(entry, detail, uri == null ? null : "/" + stripSlash(uri.getPath()));
+        Response.ResponseBuilder answer = Response.status(type.status()).type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type.type(), type.title(), type.status(), detail, path, correlationId));
+        if (type == ProblemType.UNAUTHORIZED) {
+            answer.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        if (type == ProblemType.UNAVAILABLE) {
+            answer.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        if (correlationId != null) {
+            answer.header(Problem.CORRELATION_HEADER, correlationId);
+        }
+        if (type == ProblemType.METHOD_NOT_ALLOWED) {
+            answer.header(HttpHeaders.ALLOW, AllowedMethods.at(path));
+        }
+        return answer.build();
     }
 
-    static Response problem(ProblemTable.Entry entry, String detail, String instance) {
-        Response.ResponseBuilder b = Response.status(entry.status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("urn:touchpoint:problem:" + entry.code(), entry.title(), entry.status(), detail, instance));
-        if (entry.status() == 401) {
-            b.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+    /** What to change; our exceptions say it themselves, Quarkus's own answers get a sentence here. */
+    private static String detail(ProblemType type, Throwable failure, String method, String path) {
+        if (!(failure instanceof WebApplicationException web)) {
+            return failure.getMessage();
         }
-        if (entry.status() == 503) {
-            b.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        }
-        return b.build();
-    }
-
-    private static String stripSlash(String p) {
-        return p.startsWith("/") ? p.substring(1) : p;
+        return switch (type) {
+            case NOT_FOUND -> "no resource at this path";
+            case METHOD_NOT_ALLOWED -> method + " is not allowed on " + path + "; use " + AllowedMethods.at(path);
+            case NOT_ACCEPTABLE -> "this resource answers application/json";
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported request content type";
+            default -> web.getMessage();
+        };
     }
 }

@@ -1,8 +1,11 @@
 package io.touchpoint.journey.rest;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 
 import io.touchpoint.journey.repository.DatabaseOutage;
@@ -10,59 +13,46 @@ import io.touchpoint.journey.service.CustomerNotFoundException;
 import io.touchpoint.journey.service.InvalidParameterException;
 
 /**
- * The one table from failure to HTTP answer. Our exceptions map by class (closest superclass wins);
- * JAX-RS's own (unknown path, wrong method, unreadable request) map by the status they carry.
+ * The one table from failure to problem type. Our exceptions and JAX-RS's own map by class (closest superclass
+ * wins); any other answer Quarkus decides maps by its status. Anything else is an internal error.
  */
 final class ProblemTable {
 
-    /** Status, stable code (the {@code type} suffix) and title of one kind of problem. */
-    record Entry(int status, String code, String title) {
-    }
-
-    static final Entry INTERNAL = new Entry(500, "internal", "Internal error");
-    static final Entry UNAVAILABLE = new Entry(503, "unavailable", "Service unavailable");
-
-    private static final Map<Class<? extends Throwable>, Entry> BY_EXCEPTION = new LinkedHashMap<>();
-    private static final Map<Integer, Entry> BY_STATUS = new LinkedHashMap<>();
-
-    static {
-        BY_EXCEPTION.put(UnauthorizedException.class, new Entry(401, "unauthorized", "Unauthorized"));
-        BY_EXCEPTION.put(CustomerNotFoundException.class, new Entry(404, "not-found", "Not found"));
-        BY_EXCEPTION.put(InvalidParameterException.class, new Entry(400, "invalid-parameter", "Invalid parameter"));
-
-        BY_STATUS.put(400, new Entry(400, "invalid-parameter", "Bad request"));
-        BY_STATUS.put(401, new Entry(401, "unauthorized", "Unauthorized"));
-        BY_STATUS.put(404, new Entry(404, "not-found", "Not found"));
-        BY_STATUS.put(405, new Entry(405, "method-not-allowed", "Method not allowed"));
-        BY_STATUS.put(406, new Entry(406, "not-acceptable", "Not acceptable"));
-        BY_STATUS.put(415, new Entry(415, "unsupported-media-type", "Unsupported media type"));
-        BY_STATUS.put(503, UNAVAILABLE);
-    }
+    private static final Map<Class<? extends Throwable>, ProblemType> BY_EXCEPTION = Map.of(
+            UnauthorizedException.class, ProblemType.UNAUTHORIZED,
+            InvalidParameterException.class, ProblemType.INVALID_PARAMETER,
+            CustomerNotFoundException.class, ProblemType.NOT_FOUND,
+            NotFoundException.class, ProblemType.NOT_FOUND,
+            NotAllowedException.class, ProblemType.METHOD_NOT_ALLOWED,
+            NotAcceptableException.class, ProblemType.NOT_ACCEPTABLE,
+            NotSupportedException.class, ProblemType.UNSUPPORTED_MEDIA_TYPE);
 
     private ProblemTable() {
     }
 
-    static Entry of(Throwable t) {
-        if (DatabaseOutage.isOutage(t)) {
-            return UNAVAILABLE;
+    static ProblemType of(Throwable failure) {
+        if (DatabaseOutage.isOutage(failure)) {
+            return ProblemType.UNAVAILABLE;
         }
-        for (Class<?> c = t.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            Entry e = BY_EXCEPTION.get(c);
-            if (e != null) {
-                return e;
+        for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            ProblemType type = BY_EXCEPTION.get(c);
+            if (type != null) {
+                return type;
             }
         }
-        if (t instanceof WebApplicationException w) {
-            return ofStatus(w.getResponse().getStatus());
+        if (failure instanceof WebApplicationException web) {
+            return ofStatus(web.getResponse().getStatus());
         }
-        return INTERNAL;
+        return ProblemType.INTERNAL;
     }
 
-    static Entry ofStatus(int status) {
-        Entry e = BY_STATUS.get(status);
-        if (e != null) {
-            return e;
+    /** An answer known only by its status: the type of that status, else bad-request (4xx) or internal. */
+    static ProblemType ofStatus(int status) {
+        for (ProblemType type : ProblemType.values()) {
+            if (type.status() == status && type != ProblemType.INVALID_PARAMETER) {
+                return type;
+            }
         }
-        return status >= 500 ? INTERNAL : new Entry(status, "http-" + status, "HTTP " + status);
+        return status >= 400 && status < 500 ? ProblemType.BAD_REQUEST : ProblemType.INTERNAL;
     }
 }

@@ -7,11 +7,12 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.touchpoint.journey.config.JourneyConfig;
 import io.touchpoint.journey.config.ProdSecret;
 
@@ -20,10 +21,16 @@ import io.touchpoint.journey.config.ProdSecret;
  * hex. The suppression list can then say "seen before" without holding the email address or phone
  * number itself, and without the key a copy of the list cannot be reversed by hashing every phone
  * number (a plain hash of a low-entropy value could be).
+ *
+ * <p>Checked at start-up ({@link ProdSecret}): outside the dev and test profiles the service refuses to run
+ * without a key, with the dev key, or with a short one. Changing the key later makes the existing list
+ * unreadable: erased identifiers would no longer be suppressed.
  */
+@Startup
 @ApplicationScoped
 public class Suppression {
 
+    /** The key application.properties gives the dev and test profiles; refused in every other profile. */
     static final String DEV_KEY = "dev-suppression-key";
 
     private final SecretKeySpec key;
@@ -32,22 +39,12 @@ public class Suppression {
 
     @Inject
     public Suppression(JourneyConfig config) {
-        this(config.identity().suppressionKey().orElse(DEV_KEY));
+        this(ProdSecret.require("TOUCHPOINT_SUPPRESSION_KEY", "touchpoint.identity.suppression-key",
+                config.identity().suppressionKey(), Set.of(DEV_KEY), ProdSecret.devProfile()));
     }
 
     public Suppression(String key) {
         this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    }
-
-    /**
-     * Outside the dev and test profiles the service refuses to run without a key, with the dev key, or
-     * with a short one. Changing the key later makes the existing list unreadable: erased identifiers
-     * would no longer be suppressed.
-     */
-    void checkOnStart(@Observes StartupEvent ev, JourneyConfig config) {
-        ProdSecret.require("TOUCHPOINT_SUPPRESSION_KEY", "touchpoint.identity.suppression-key",
-                config.identity().suppressionKey().orElse(""), DEV_KEY,
-                "erasure needs a secret key for the suppression list");
     }
 
     public String digest(Identifier id) {

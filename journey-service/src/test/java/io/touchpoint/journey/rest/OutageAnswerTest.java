@@ -15,7 +15,7 @@ class OutageAnswerTest {
     @Test
     void anUnreachableDatabaseAnswers503WithRetryAfter() {
         Response r = ProblemMapper.toResponse(
-                new IllegalStateException("query failed", new ConnectException("Connection refused")), null);
+                new IllegalStateException("query failed", new ConnectException("Connection refused")), "GET", "/customers");
         assertEquals(503, r.getStatus());
         assertEquals(ProblemMapper.RETRY_AFTER_SECONDS, r.getHeaderString(HttpHeaders.RETRY_AFTER));
         assertEquals("urn:touchpoint:problem:unavailable", ((Problem) r.getEntity()).type());
@@ -23,7 +23,7 @@ class OutageAnswerTest {
 
     @Test
     void anUnexpectedFailureIsStillAnInternalError() {
-        Response r = ProblemMapper.toResponse(new IllegalStateException("bug"), null);
+        Response r = ProblemMapper.toResponse(new IllegalStateException("bug"), "GET", "/customers");
         assertEquals(500, r.getStatus());
         assertEquals(null, r.getHeaderString(HttpHeaders.RETRY_AFTER));
     }

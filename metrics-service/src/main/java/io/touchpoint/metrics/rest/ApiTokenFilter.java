@@ -7,13 +7,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * {@code Authorization: Bearer <token>} on every path outside {@code /q/} (health, metrics and OpenAPI stay open
- * for orchestrators and Prometheus). Pre-matching, so an unknown path answers 401 rather than revealing
- * which paths exist.
+ * {@code Authorization: Bearer <token>} on every path outside {@code /q/} (health, metrics, OpenAPI and Swagger UI
+ * stay open for orchestrators, Prometheus and readers). Pre-matching, so an unknown path answers 401 rather than
+ * revealing which paths exist. A refusal is thrown, so {@link ProblemMapper} writes it like every other problem.
  */
 public class ApiTokenFilter {
 
-    private static final String SCHEME = "Bearer ";
+    static final String SCHEME = "Bearer ";
 
     private final ApiToken token;
 

@@ -1,7 +1,6 @@
 package io.touchpoint.metrics.rest;
 
-import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
 
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
@@ -16,60 +15,47 @@ import io.touchpoint.metrics.service.RebuildUnavailableException;
 import io.touchpoint.metrics.service.UnknownFunnelException;
 
 /**
- * The one table from exception to problem type and detail. The first entry whose class matches wins, so
- * specific entries come before general ones. Anything not listed is an internal error whose detail is not
- * shown to the client.
+ * The one table from failure to problem type. Our exceptions and JAX-RS's own map by class (closest superclass
+ * wins); any other answer Quarkus decides maps by its status. Anything else is an internal error.
  */
 final class ProblemTable {
 
-    record Resolved(ProblemType type, String detail) {
-    }
-
-    private record Entry<T extends Throwable>(Class<T> type, Function<T, Resolved> resolve) {
-        Resolved apply(Throwable t) {
-            return resolve.apply(type.cast(t));
-        }
-    }
-
-    private static final List<Entry<?>> TABLE = List.of(
-            entry(UnauthorizedException.class, e -> of(ProblemType.UNAUTHORIZED, e.getMessage())),
-            entry(InvalidParameterException.class, e -> of(ProblemType.INVALID_PARAMETER, e.getMessage())),
-            entry(UnknownFunnelException.class, e -> of(ProblemType.NOT_FOUND, e.getMessage())),
-            entry(RebuildConflictException.class, e -> of(ProblemType.CONFLICT, e.getMessage())),
-            entry(RebuildUnavailableException.class, e -> of(ProblemType.UNAVAILABLE, e.getMessage())),
-            entry(CounterStoreUnavailableException.class,
-                    e -> of(ProblemType.UNAVAILABLE, "the counter store (Redis) is not reachable; retry later")),
-            // Quarkus's own answers: no route, wrong method, unusable headers or parameters.
-            entry(NotFoundException.class, e -> of(ProblemType.NOT_FOUND, "no resource at this path")),
-            entry(NotAllowedException.class, e -> of(ProblemType.METHOD_NOT_ALLOWED,
-                    "method not allowed here; allowed: " + e.getResponse().getAllowedMethods())),
-            entry(NotAcceptableException.class,
-                    e -> of(ProblemType.NOT_ACCEPTABLE, "this resource answers application/json")),
-            entry(NotSupportedException.class,
-                    e -> of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "unsupported request content type")),
-            entry(NotAuthorizedException.class, e -> of(ProblemType.UNAUTHORIZED, "authentication required")),
-            entry(WebApplicationException.class, e -> {
-                ProblemType type = ProblemType.forStatus(e.getResponse().getStatus());
-                return of(type, type == ProblemType.INTERNAL ? "unexpected error" : e.getMessage());
-            }));
+    private static final Map<Class<? extends Throwable>, ProblemType> BY_EXCEPTION = Map.ofEntries(
+            Map.entry(UnauthorizedException.class, ProblemType.UNAUTHORIZED),
+            Map.entry(NotAuthorizedException.class, ProblemType.UNAUTHORIZED),
+            Map.entry(InvalidParameterException.class, ProblemType.INVALID_PARAMETER),
+            Map.entry(UnknownFunnelException.class, ProblemType.NOT_FOUND),
+            Map.entry(NotFoundException.class, ProblemType.NOT_FOUND),
+            Map.entry(NotAllowedException.class, ProblemType.METHOD_NOT_ALLOWED),
+            Map.entry(NotAcceptableException.class, ProblemType.NOT_ACCEPTABLE),
+            Map.entry(NotSupportedException.class, ProblemType.UNSUPPORTED_MEDIA_TYPE),
+            Map.entry(RebuildConflictException.class, ProblemType.CONFLICT),
+            Map.entry(RebuildUnavailableException.class, ProblemType.UNAVAILABLE),
+            Map.entry(CounterStoreUnavailableException.class, ProblemType.UNAVAILABLE));
 
     private ProblemTable() {
     }
 
-    static Resolved resolve(Throwable t) {
-        for (Entry<?> entry : TABLE) {
-            if (entry.type().isInstance(t)) {
-                return entry.apply(t);
+    static ProblemType of(Throwable failure) {
+        for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            ProblemType type = BY_EXCEPTION.get(c);
+            if (type != null) {
+                return type;
             }
         }
-        return of(ProblemType.INTERNAL, "unexpected error");
+        if (failure instanceof WebApplicationException web) {
+            return ofStatus(web.getResponse().getStatus());
+        }
+        return ProblemType.INTERNAL;
     }
 
-    private static <T extends Throwable> Entry<T> entry(Class<T> type, Function<T, Resolved> resolve) {
-        return new Entry<>(type, resolve);
-    }
-
-    private static Resolved of(ProblemType type, String detail) {
-        return new Resolved(type, detail);
+    /** An answer known only by its status: the type of that status, else bad-request (4xx) or internal. */
+    static ProblemType ofStatus(int status) {
+        for (ProblemType type : ProblemType.values()) {
+            if (type.status() == status && type != ProblemType.INVALID_PARAMETER) {
+                return type;
+            }
+        }
+        return status >= 400 && status < 500 ? ProblemType.BAD_REQUEST : ProblemType.INTERNAL;
     }
 }

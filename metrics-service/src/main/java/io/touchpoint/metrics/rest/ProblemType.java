@@ -1,10 +1,12 @@
 package io.touchpoint.metrics.rest;
 
-import java.util.Arrays;
-
-/** The problem types of this service's API: stable {@code urn:touchpoint:problem:<code>} URIs with a status. */
+/**
+ * The problem types this service answers with: code, status and title as docs/CONVENTIONS.md's error table
+ * states them (deploy/ops ConventionsIT compares the two and the live answers).
+ */
 public enum ProblemType {
     INVALID_PARAMETER(400, "invalid-parameter", "Invalid parameter"),
+    BAD_REQUEST(400, "bad-request", "Bad request"),
     UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
     NOT_FOUND(404, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
@@ -13,6 +15,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
     INTERNAL(500, "internal", "Internal error"),
     UNAVAILABLE(503, "unavailable", "Service unavailable");
+
+    public static final String URN_PREFIX = "urn:touchpoint:problem:";
 
     private final int status;
     private final String code;
@@ -32,17 +36,12 @@ public enum ProblemType {
         return code;
     }
 
+    /** The stable {@code type} member, {@code urn:touchpoint:problem:<code>}. */
+    public String type() {
+        return URN_PREFIX + code;
+    }
+
     public String title() {
         return title;
-    }
-
-    public String uri() {
-        return "urn:touchpoint:problem:" + code;
-    }
-
-    /** The type for a status Quarkus chose itself; 4xx without a type of their own read as bad parameters. */
-    public static ProblemType forStatus(int status) {
-        return Arrays.stream(values()).filter(t -> t.status == status).findFirst()
-                .orElse(status >= 400 && status < 500 ? INVALID_PARAMETER : INTERNAL);
     }
 }

@@ -1,5 +1,7 @@
 package io.touchpoint.ingest.rest;
 
+import java.util.Map;
+
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -9,47 +11,40 @@ import jakarta.ws.rs.WebApplicationException;
 import io.touchpoint.ingest.service.EventRejectedException;
 import io.touchpoint.ingest.service.PublishUnavailableException;
 import io.touchpoint.ingest.service.RateLimitedException;
-import io.touchpoint.ingest.service.UnknownSourceException;
 import io.touchpoint.ingest.service.RejectionReason;
 import io.touchpoint.ingest.service.UnauthorizedException;
+import io.touchpoint.ingest.service.UnknownSourceException;
 
 /**
- * The one table from failures to problem types. Everything that answers with an error (our
- * resources, Quarkus REST, the HTTP layer) goes through {@link #of(Throwable)} or
- * {@link #ofStatus(int)}, so a status never gets two different bodies.
+ * The one table from failure to problem type. Everything that answers with an error (our resources, Quarkus
+ * REST, the HTTP layer) goes through {@link #of(Throwable)} or {@link #ofStatus(int)}, so a status never gets two
+ * different bodies. Our exceptions and JAX-RS's own map by class (closest superclass wins), a refused event by
+ * its reason, any other answer Quarkus decides by its status; anything else is an internal error.
  */
-public final class ProblemStatusMap {
+public final class ProblemTable {
 
-    private ProblemStatusMap() {
+    private static final Map<Class<? extends Throwable>, ProblemType> BY_EXCEPTION = Map.of(
+            UnauthorizedException.class, ProblemType.UNAUTHORIZED,
+            PublishUnavailableException.class, ProblemType.UNAVAILABLE,
+            RateLimitedException.class, ProblemType.RATE_LIMITED,
+            UnknownSourceException.class, ProblemType.NOT_FOUND,
+            NotFoundException.class, ProblemType.NOT_FOUND,
+            NotAllowedException.class, ProblemType.METHOD_NOT_ALLOWED,
+            NotSupportedException.class, ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            NotAcceptableException.class, ProblemType.NOT_ACCEPTABLE);
+
+    private ProblemTable() {
     }
 
     public static ProblemType of(Throwable failure) {
         if (failure instanceof EventRejectedException rejected) {
             return of(rejected.reason());
         }
-        if (failure instanceof UnauthorizedException) {
-            return ProblemType.UNAUTHORIZED;
-        }
-        if (failure instanceof PublishUnavailableException) {
-            return ProblemType.UNAVAILABLE;
-        }
-        if (failure instanceof RateLimitedException) {
-            return ProblemType.RATE_LIMITED;
-        }
-        if (failure instanceof UnknownSourceException) {
-            return ProblemType.NOT_FOUND;
-        }
-        if (failure instanceof NotFoundException) {
-            return ProblemType.NOT_FOUND;
-        }
-        if (failure instanceof NotAllowedException) {
-            return ProblemType.METHOD_NOT_ALLOWED;
-        }
-        if (failure instanceof NotSupportedException) {
-            return ProblemType.UNSUPPORTED_MEDIA_TYPE;
-        }
-        if (failure instanceof NotAcceptableException) {
-            return ProblemType.NOT_ACCEPTABLE;
+        for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            ProblemType type = BY_EXCEPTION.get(c);
+            if (type != null) {
+                return type;
+            }
         }
         if (failure instanceof WebApplicationException web) {
             return ofStatus(web.getResponse().getStatus());
@@ -68,7 +63,10 @@ public final class ProblemStatusMap {
         };
     }
 
-    /** For answers decided below the REST layer (Vert.x), known only by status. */
+    /**
+     * An answer known only by its status (decided below the REST layer, by Vert.x): the type of that status,
+     * else bad-request (4xx) or internal. The types only a refused event has never come from a bare status.
+     */
     public static ProblemType ofStatus(int status) {
         for (ProblemType type : ProblemType.values()) {
             if (type.status() == status && type != ProblemType.INVALID_JSON && type != ProblemType.INVALID_EVENT
@@ -76,6 +74,6 @@ public final class ProblemStatusMap {
                 return type;
             }
         }
-        return status >= 500 ? ProblemType.INTERNAL : ProblemType.BAD_REQUEST;
+        return status >= 400 && status < 500 ? ProblemType.BAD_REQUEST : ProblemType.INTERNAL;
     }
 }
