@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -54,8 +56,8 @@ public class WebhookMappings {
         return Optional.ofNullable(name == null ? null : byName.get(name));
     }
 
-    public java.util.Set<String> names() {
-        return new java.util.TreeSet<>(byName.keySet());
+    public Set<String> names() {
+        return new TreeSet<>(byName.keySet());
     }
 
     static Map<String, WebhookMapping> load(Optional<String> dir) {

@@ -54,10 +54,11 @@ public final class WebhookMapper {
             anonymousId = "caller:" + phone;
             externalId = phone;
         } else if (SOCIAL_HANDLE.equals(idType)) {
-            platform = Optional.ofNullable(mapping.identity().platform()).map(p -> p.startsWith("=") ? p.substring(1) : text(payload.at(p)))
+            platform = Optional.ofNullable(mapping.identity().platform())
+                    .map(p -> p.startsWith("=") ? p.substring(1) : text(payload.at(p)))
                     .map(p -> p.trim().toLowerCase(Locale.ROOT)).filter(p -> !p.isEmpty()).orElse(null);
-            handle = Optional.ofNullable(mapping.identity().handle()).map(p -> text(payload.at(p))).map(WebhookMapper::handle)
-                    .orElse(null);
+            handle = Optional.ofNullable(mapping.identity().handle()).map(p -> text(payload.at(p)))
+                    .map(WebhookMapper::handle).orElse(null);
             if (platform == null || handle == null) {
                 throw failed("the payload has no platform and author handle");
             }
