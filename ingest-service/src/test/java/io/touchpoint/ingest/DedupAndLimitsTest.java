@@ -240,10 +240,19 @@ class DedupAndLimitsTest {
         redis("SCRIPT", "FLUSH");
         String messageId = "after-script-flush-" + UUID.randomUUID();
         String body = "{\"anonymousId\":\"a\",\"event\":\"Flushed\",\"messageId\":\"" + messageId + "\"}";
-        for (int i = 0; i < 2; i++) {
-            given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
-                    .when().post("/v1/track").then().statusCode(200);
+        given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
+                .when().post("/v1/track").then().statusCode(200);
+        // the repeat, as an SDK sends it: the claim is settled just after the answer, so a repeat this fast may
+        // find it pending (503) and is sent again until it is answered
+        int status = 503;
+        for (int attempt = 0; attempt < 50 && status == 503; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(100);
+            }
+            status = given().header("Authorization", DEV_BASIC).contentType("application/json").body(body)
+                    .when().post("/v1/track").then().extract().statusCode();
         }
+        assertEquals(200, status, "the repeat is acknowledged as a duplicate");
         assertEquals(1, count(messageId));
         // against the count before: an earlier test's request may have met a Redis slower than the
         // dedup timeout on a loaded machine, and the counter lives as long as the application
