@@ -52,6 +52,13 @@ class KafkaUnavailableTest {
     }
 
     @Test
+    void notReadyWhileNoProducerKnowsTheTopics() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("checks.find { it.name == 'Touchpoint topics' }.status", equalTo("DOWN"));
+    }
+
+    @Test
     void refusalThatCannotBeRecordedIsAlso503() {
         // a 400 is only given once the rejection is on touchpoints.rejected.v1
         given().header("Authorization", DEV_BASIC).contentType("application/json")

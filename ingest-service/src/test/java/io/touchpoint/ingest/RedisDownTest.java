@@ -3,6 +3,7 @@ package io.touchpoint.ingest;
 import static io.restassured.RestAssured.given;
 import static io.touchpoint.ingest.TrackEndpointTest.DEV_BASIC;
 import static io.touchpoint.ingest.TrackEndpointTest.TOUCHPOINTS;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +34,9 @@ class RedisDownTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + StackProcess.freePort(),
-                    "touchpoint.ingest.dedup.timeout", "300ms");
+                    "touchpoint.ingest.dedup.timeout", "300ms",
+                    // longer than this class runs: the instance has never heard from Redis
+                    "touchpoint.ingest.dedup.readiness-grace", "10m");
         }
     }
 
@@ -54,6 +57,14 @@ class RedisDownTest {
                 "nothing lost; the repeat is left to the idempotent consumers");
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.contains("touchpoint_ingest_dedup_unavailable_total{source=\"dev-web\"} 2.0"), metrics);
+    }
+
+    @Test
+    void aStartingInstanceIsNotReadyBeforeRedisAnswers() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("checks.find { it.name == 'Dedup connection' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Dedup connection' }.data.dedup", containsString("waiting for Redis"));
     }
 
     @Test

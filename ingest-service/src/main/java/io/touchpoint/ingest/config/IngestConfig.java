@@ -92,6 +92,14 @@ public interface IngestConfig {
         /** Redis slower than this counts as down: the event is published without dedup (see README). */
         @WithDefault("500ms")
         Duration timeout();
+
+        /**
+         * A starting instance is not ready until Redis has answered it once (its first claim would time
+         * out); if Redis has not answered this long after start, the instance is ready anyway and
+         * publishes without dedup, as during any Redis outage (see README).
+         */
+        @WithDefault("30s")
+        Duration readinessGrace();
     }
 
     interface Source {

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
@@ -167,6 +168,15 @@ public class TouchpointProducer {
             }
         }
         return acks;
+    }
+
+    /**
+     * The partitions of {@code topic} as this producer knows them, fetched on the sending thread (so a
+     * request's send after it finds the metadata there); fails after max.block.ms when the topic does
+     * not exist or no broker answers.
+     */
+    public CompletableFuture<List<PartitionInfo>> partitionsFor(String topic) {
+        return CompletableFuture.supplyAsync(() -> producer.partitionsFor(topic), sender);
     }
 
     @PreDestroy

@@ -195,6 +195,30 @@ public class DedupWindow {
             end
             return 1""";
 
+    private volatile boolean scriptsLoaded;
+
+    /**
+     * Loads the claim and settle scripts into Redis through the connections the claims use. Until it
+     * succeeded, a claim pays a new connection and the NOSCRIPT round trip, which on a loaded machine
+     * outlasts dedup.timeout: the request is published unchecked and its late claim stays pending for
+     * the pending TTL, so a retry of it is answered 503. Readiness waits for it (health/DedupConnectionReadiness).
+     */
+    public Uni<Void> loadScripts() {
+        return CLAIM_SCRIPT.load(redis).chain(() -> SETTLE_SCRIPT.load(redis))
+                .invoke(() -> scriptsLoaded = true).replaceWithVoid();
+    }
+
+    /** Whether Redis has answered {@link #loadScripts()} once since start. */
+    public boolean scriptsLoaded() {
+        return scriptsLoaded;
+    }
+
+    /** At startup already, not waited for: a process whose readiness nobody asks gets it too. */
+    void warmUp(@Observes StartupEvent start) {
+        loadScripts().subscribe().with(loaded -> {
+        }, e -> LOG.infof("dedup scripts not loaded at startup, readiness tries again: %s", e.toString()));
+    }
+
     /**
      * Claims the messageIds of one request of one source; one Redis round trip for the lot, none when
      * there is nothing to claim.
@@ -285,18 +309,6 @@ public class DedupWindow {
         // (absorbed downstream); a lost release delays a retry by that TTL.
         settled.subscribe().with(ok -> {
         }, e -> LOG.warnf("dedup claim of source %s not settled: %s", sourceId, e.toString()));
-    }
-
-    /**
-     * Connects to Redis and loads the scripts at startup: else the first request pays the connection and
-     * the NOSCRIPT round trip, which on a loaded machine outlasts dedup.timeout and publishes it unchecked.
-     * Not waited for: a Redis down at startup only means the first claims connect (or time out) themselves.
-     */
-    void warmUp(@Observes StartupEvent start) {
-        for (RedisScript script : List.of(CLAIM_SCRIPT, SETTLE_SCRIPT)) {
-            script.load(redis).subscribe().with(loaded -> {
-            }, e -> LOG.infof("dedup scripts not loaded at startup, the first claim sends them: %s", e.toString()));
-        }
     }
 
     /** Claims and settles of concurrent requests leave for Redis together (see {@link ScriptPipeline}). */
