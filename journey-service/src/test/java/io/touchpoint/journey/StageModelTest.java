@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +25,13 @@ import io.touchpoint.journey.service.TouchpointFacts;
 class StageModelTest {
 
     static StageModel bundled() {
-        try (InputStream in = StageModelTest.class.getClassLoader().getResourceAsStream("stage-model.json")) {
-            return StageModelReader.read("bundled", in.readAllBytes());
+        return StageModelReader.read("bundled", resource("stage-model.json"),
+                Map.of("funnels.json", resource("funnels.json")));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = StageModelTest.class.getClassLoader().getResourceAsStream(name)) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -34,6 +40,16 @@ class StageModelTest {
     private static StageModelException invalid(String json) {
         return assertThrows(StageModelException.class,
                 () -> StageModelReader.read("test.json", json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A stage model with the funnels of a funnel file. */
+    private static StageModel read(String stageModel, String funnels) {
+        return StageModelReader.read("test.json", stageModel.getBytes(StandardCharsets.UTF_8),
+                Map.of("funnels.json", funnels.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static StageModelException invalid(String stageModel, String funnels) {
+        return assertThrows(StageModelException.class, () -> read(stageModel, funnels));
     }
 
     private static Optional<String> stage(String type, String event, String channel, String... reached) {
@@ -76,7 +92,7 @@ class StageModelTest {
     @Test
     void rejectsUnknownStageInRule() {
         StageModelException e = invalid("""
-                {"stages": ["a", "b"], "rules": [{"stage": "c", "events": ["X"]}], "funnels": []}""");
+                {"stages": ["a", "b"], "rules": [{"stage": "c", "events": ["X"]}]}""");
         assertTrue(e.getMessage().contains("rule #1 maps to unknown stage 'c'"), e.getMessage());
     }
 
@@ -95,14 +111,14 @@ class StageModelTest {
     void rejectsBadRequiresStageFunnelsAndUnknownKeys() {
         StageModelException e = invalid("""
                 {"stages": ["a", "b"],
-                 "rules": [{"stage": "b", "events": ["X"], "requiresStage": "z"}, {"stage": "a"}],
-                 "funnels": [{"name": "f", "stages": ["b", "a"], "conversionWindow": "two weeks"}]}""");
+                 "rules": [{"stage": "b", "events": ["X"], "requiresStage": "z"}, {"stage": "a"}]}""", """
+                {"funnels": [{"name": "f", "stages": ["b", "a"], "conversionWindow": "two weeks"}]}""");
         assertTrue(e.getMessage().contains("requires unknown stage 'z'"), e.getMessage());
         assertTrue(invalid("""
                 {"stages": ["a"], "rules": [{"stage": "a"}]}""").getMessage().contains("has no condition"));
         assertTrue(invalid("""
-                {"stages": ["a", "b"], "rules": [{"stage": "a", "events": ["X"]}],
-                 "funnels": [{"name": "f", "stages": ["b", "a"], "conversionWindow": "P1D"}]}""")
+                {"stages": ["a", "b"], "rules": [{"stage": "a", "events": ["X"]}]}""", """
+                {"funnels": [{"name": "f", "stages": ["b", "a"], "conversionWindow": "P1D"}]}""")
                 .getMessage().contains("out of the model's stage order"));
         assertTrue(invalid("""
                 {"stages": ["a"], "rules": [{"stage": "a", "event": ["X"]}]}""")
@@ -127,10 +143,9 @@ class StageModelTest {
 
     @Test
     void aFunnelWithoutWindowGetsFourteenDays() {
-        StageModel m = StageModelReader.read("test.json", """
-                {"stages": ["a", "b"], "rules": [{"stage": "a", "events": ["X"]}],
-                 "funnels": [{"name": "f", "stages": ["a", "b"]}, {"name": "g", "stages": ["a"], "conversionWindow": "PT12H"}]}"""
-                .getBytes(StandardCharsets.UTF_8));
+        StageModel m = read("""
+                {"stages": ["a", "b"], "rules": [{"stage": "a", "events": ["X"]}]}""", """
+                {"funnels": [{"name": "f", "stages": ["a", "b"]}, {"name": "g", "stages": ["a"], "conversionWindow": "PT12H"}]}""");
         assertEquals("P14D", m.funnel("f").orElseThrow().conversionWindowIso());
         assertEquals("PT12H", m.funnel("g").orElseThrow().conversionWindowIso());
     }

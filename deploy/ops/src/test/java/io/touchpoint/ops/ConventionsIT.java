@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +31,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * docs/CONVENTIONS.md's "Errors" section against the three packaged services, each started here as a process in
- * its prod profile with fresh random secrets and Kafka, PostgreSQL and Redis pointed at a closed port (journey
- * skips its start-up migration for that): what the services publish as their problem types must be rows of the
- * table, their live 401, 404, 405 and 503 answers must carry the table's type, status and title and the headers
- * the section names, and each must refuse to start with a development secret. Nothing here comes from the
- * services' code: the expectations are read from CONVENTIONS.md.
+ * docs/CONVENTIONS.md's "Errors" section against the three packaged services ({@link PackagedServices}: prod
+ * profile, random secrets, no Kafka, PostgreSQL or Redis): what the services publish as their problem types must
+ * be rows of the table, their live 401, 404, 405 and 503 answers must carry the table's type, status and title
+ * and the headers the section names, and each must refuse to start with a development secret. Nothing here
+ * comes from the services' code: the expectations are read from CONVENTIONS.md.
  */
 class ConventionsIT {
 
@@ -50,8 +48,8 @@ class ConventionsIT {
 
     private static Map<String, Row> table;
     private static String section;
-    private static final String TOKEN = "ops-" + UUID.randomUUID();
-    private static final String WRITE_KEY = "ops-wk-" + UUID.randomUUID();
+    private static String token;
+    private static String writeKey;
     private static OpsService ingest;
     private static OpsService journey;
     private static OpsService metrics;
@@ -64,36 +62,12 @@ class ConventionsIT {
         int next = conventions.indexOf("\n## ", errors + 1);
         section = conventions.substring(errors, next < 0 ? conventions.length() : next);
         table = table(section);
-        String deadPort = String.valueOf(OpsService.freePort());
-        ingest = OpsService.start("ingest-service", Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + deadPort,
-                "TOUCHPOINT_REDIS_URL", "redis://127.0.0.1:" + deadPort,
-                "TOUCHPOINT_INGEST_ACK_TIMEOUT", "1s",
-                "TOUCHPOINT_INGEST_SOURCES__OPS__CHANNEL", "web",
-                "TOUCHPOINT_INGEST_SOURCES__OPS__NAME", "Ops check",
-                "TOUCHPOINT_INGEST_SOURCES__OPS__WRITE_KEY", WRITE_KEY));
-        journey = OpsService.start("journey-service", Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + deadPort,
-                "TOUCHPOINT_DB_PORT", deadPort,
-                "QUARKUS_FLYWAY_MIGRATE_AT_START", "false",
-                "TOUCHPOINT_API_TOKEN", TOKEN,
-                "TOUCHPOINT_SUPPRESSION_KEY", "ops-" + UUID.randomUUID()));
-        metrics = OpsService.start("metrics-service", Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + deadPort,
-                "TOUCHPOINT_REDIS_URL", "redis://127.0.0.1:" + deadPort,
-                "TOUCHPOINT_API_TOKEN", TOKEN));
-        for (OpsService s : List.of(ingest, journey, metrics)) {
-            s.awaitListening(Duration.ofSeconds(180));
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (OpsService s : new OpsService[] { ingest, journey, metrics }) {
-            if (s != null) {
-                s.close();
-            }
-        }
+        PackagedServices services = PackagedServices.get();
+        token = services.token;
+        writeKey = services.writeKey;
+        ingest = services.ingest;
+        journey = services.journey;
+        metrics = services.metrics;
     }
 
     /** The rows {@code | `code` | status | title | meaning |} of the section's table. */
@@ -157,8 +131,8 @@ class ConventionsIT {
         for (OpsService s : List.of(journey, metrics)) {
             String path = s == journey ? "/customers/" + UUID.randomUUID() : "/funnels";
             answer(get(s, path, Map.of()), "unauthorized").challenge(bearer);
-            answer(get(s, path, Map.of("Authorization", "Bearer " + TOKEN + "x")), "unauthorized").challenge(bearer);
-            answer(get(s, path, Map.of("Authorization", basic(TOKEN))), "unauthorized").challenge(bearer);
+            answer(get(s, path, Map.of("Authorization", "Bearer " + token + "x")), "unauthorized").challenge(bearer);
+            answer(get(s, path, Map.of("Authorization", basic(token))), "unauthorized").challenge(bearer);
             // unknown paths are not revealed to an unauthenticated caller
             answer(get(s, "/no-such-path", Map.of()), "unauthorized").challenge(bearer);
             // what stays open (readiness would wait on the absent stores; liveness answers at once)
@@ -170,26 +144,26 @@ class ConventionsIT {
 
     @Test
     void unknownPathsAndWrongMethodsAreProblemsOfTheTable() throws Exception {
-        Map<String, String> key = Map.of("Authorization", basic(WRITE_KEY));
-        Map<String, String> token = Map.of("Authorization", "Bearer " + TOKEN);
+        Map<String, String> key = Map.of("Authorization", basic(writeKey));
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
         answer(get(ingest, "/v1/no-such-path", key), "not-found");
-        answer(get(journey, "/no-such-path", token), "not-found");
-        answer(get(metrics, "/no-such-path", token), "not-found");
+        answer(get(journey, "/no-such-path", bearer), "not-found");
+        answer(get(metrics, "/no-such-path", bearer), "not-found");
         assertEquals("OPTIONS, POST", answer(get(ingest, "/v1/track", key), "method-not-allowed").header("Allow"));
-        assertEquals("GET, HEAD, OPTIONS", answer(send(journey, "DELETE", "/stages", token), "method-not-allowed")
+        assertEquals("GET, HEAD, OPTIONS", answer(send(journey, "DELETE", "/stages", bearer), "method-not-allowed")
                 .header("Allow"));
-        assertEquals("GET, HEAD, OPTIONS", answer(send(metrics, "DELETE", "/funnels", token), "method-not-allowed")
+        assertEquals("GET, HEAD, OPTIONS", answer(send(metrics, "DELETE", "/funnels", bearer), "method-not-allowed")
                 .header("Allow"));
     }
 
     @Test
     void anUnreachableStoreIs503WithRetryAfter() throws Exception {
         // Kafka (ingest), PostgreSQL (journey) and Redis (metrics) are down here; a retry helps, so Retry-After
-        Problem ingestAnswer = answer(post(ingest, "/v1/track", Map.of("Authorization", basic(WRITE_KEY)),
+        Problem ingestAnswer = answer(post(ingest, "/v1/track", Map.of("Authorization", basic(writeKey)),
                 "{\"anonymousId\":\"a-1\",\"event\":\"Ops Check\"}"), "unavailable");
         Problem journeyAnswer = answer(get(journey, "/customers/" + UUID.randomUUID(),
-                Map.of("Authorization", "Bearer " + TOKEN)), "unavailable");
-        Problem metricsAnswer = answer(get(metrics, "/funnels/lifecycle", Map.of("Authorization", "Bearer " + TOKEN)),
+                Map.of("Authorization", "Bearer " + token)), "unavailable");
+        Problem metricsAnswer = answer(get(metrics, "/funnels/lifecycle", Map.of("Authorization", "Bearer " + token)),
                 "unavailable");
         for (Problem p : List.of(ingestAnswer, journeyAnswer, metricsAnswer)) {
             assertTrue(p.header("Retry-After").matches("\\d+"), p.toString());

@@ -17,6 +17,8 @@ public interface JourneyConfig {
 
     StageModelSettings stageModel();
 
+    Funnels funnels();
+
     Outbox outbox();
 
     Consumer consumer();
@@ -66,6 +68,15 @@ public interface JourneyConfig {
          * no longer recognises the identifiers erased before.
          */
         Optional<String> suppressionKey();
+    }
+
+    interface Funnels {
+        /**
+         * The funnel files, read in order ({@code classpath:} for a bundled resource, else a path on disk); a
+         * funnel name may appear once. The default, {@code classpath:funnels.json}, is deploy/contracts/funnels.json,
+         * which metrics-service reads too: replace it for both services ({@code TOUCHPOINT_FUNNELS_FILES}).
+         */
+        List<String> files();
     }
 
     interface StageModelSettings {

@@ -2,9 +2,11 @@ package io.touchpoint.journey.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -17,42 +19,49 @@ import io.touchpoint.journey.service.StageModelException;
 import io.touchpoint.journey.service.StageModelReader;
 
 /**
- * Loads the stage model once, at start-up, so a broken model stops the service before it consumes
- * anything rather than mis-mapping touchpoints.
+ * Loads the stage model and its funnels once, at start-up, so a broken model stops the service before it
+ * consumes anything rather than mis-mapping touchpoints.
  */
 public class StageModelProducer {
 
     private static final Logger LOG = Logger.getLogger(StageModelProducer.class);
     static final String BUNDLED = "stage-model.json";
+    private static final String CLASSPATH = "classpath:";
 
     @Produces
     @Singleton
     @Startup
     StageModel stageModel(JourneyConfig config) {
-        StageModel model;
-        if (config.stageModel().path().isPresent()) {
-            Path path = Path.of(config.stageModel().path().get());
-            try {
-                model = StageModelReader.read(path.toString(), Files.readAllBytes(path));
-            } catch (IOException e) {
-                throw new StageModelException(path.toString(), "cannot read the file (touchpoint.stage-model.path): " + e, e);
-            }
-        } else {
-            model = StageModelReader.read("classpath:" + BUNDLED, bundled());
+        String source = config.stageModel().path().orElse(CLASSPATH + BUNDLED);
+        byte[] model = read(source, "touchpoint.stage-model.path");
+        Map<String, byte[]> funnels = new LinkedHashMap<>();
+        for (String file : config.funnels().files()) {
+            funnels.put(file, read(file, "touchpoint.funnels.files"));
         }
-        LOG.infof("Stage model: %d stages, %d rules, funnels %s", model.stages().size(), model.rules().size(),
-                model.funnels().stream().map(StageModel.Funnel::name).toList());
-        return model;
+        StageModel stageModel = StageModelReader.read(source, model, funnels);
+        LOG.infof("Stage model: %d stages, %d rules, funnels %s (from %s)", stageModel.stages().size(),
+                stageModel.rules().size(), stageModel.funnels().stream().map(StageModel.Funnel::name).toList(),
+                funnels.keySet());
+        return stageModel;
     }
 
-    private static byte[] bundled() {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(BUNDLED)) {
-            if (in == null) {
-                throw new StageModelException("classpath:" + BUNDLED, java.util.List.of("missing from the classpath"));
+    /** A {@code classpath:} resource or a file on disk. */
+    private static byte[] read(String location, String property) {
+        if (location.startsWith(CLASSPATH)) {
+            String resource = location.substring(CLASSPATH.length());
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new StageModelException(location, List.of("missing from the classpath"));
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new StageModelException(location, "cannot read the resource: " + e, e);
             }
-            return in.readAllBytes();
+        }
+        try {
+            return Files.readAllBytes(Path.of(location));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new StageModelException(location, "cannot read the file (" + property + "): " + e, e);
         }
     }
 }

@@ -33,6 +33,9 @@ class StageModelProducerTest {
                     if (m.getName().equals("stageModel")) {
                         return settings;
                     }
+                    if (m.getName().equals("funnels")) {
+                        return (JourneyConfig.Funnels) java.util.List::of;
+                    }
                     throw new UnsupportedOperationException(m.getName());
                 });
     }

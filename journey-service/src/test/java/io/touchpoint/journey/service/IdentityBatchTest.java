@@ -199,6 +199,10 @@ class IdentityBatchTest {
                 return Optional::empty;
             }
 
+            public Funnels funnels() {
+                return List::of;
+            }
+
             public Outbox outbox() {
                 return new Outbox() {
                     public int batchSize() {

@@ -1,22 +1,17 @@
 package io.touchpoint.metrics.config;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Typed settings of metrics-service under {@code touchpoint.metrics}. Funnels are configuration, not
- * code: {@code touchpoint.metrics.funnels.<id>.stages=a,b,c} adds a funnel without a build.
+ * Typed settings of metrics-service under {@code touchpoint.metrics}. The funnels are not here: both services
+ * read them from the funnel files ({@link FunnelsConfig}).
  */
 @ConfigMapping(prefix = "touchpoint.metrics")
 public interface MetricsConfig {
-
-    /** Funnel id → definition. The defaults ({@code lifecycle}, {@code purchase}) live in application.properties. */
-    Map<String, Funnel> funnels();
 
     /**
      * How long a transitionId is remembered, so a re-delivered record changes no counter. Must exceed the
@@ -67,14 +62,5 @@ public interface MetricsConfig {
         /** Items per export page (the API allows 1..5000). */
         @WithDefault("1000")
         int pageSize();
-    }
-
-    interface Funnel {
-        /** Ordered stages; step i converts when the customer later enters step i+1. */
-        List<String> stages();
-
-        /** A customer who entered a step and did not reach the next one within this window has dropped. */
-        @WithDefault("P14D")
-        Duration conversionWindow();
     }
 }

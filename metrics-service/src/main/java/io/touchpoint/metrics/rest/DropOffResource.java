@@ -60,9 +60,7 @@ public class DropOffResource {
             @Parameter(description = "How many steps (1..100)", example = "5") @QueryParam("top") @DefaultValue("5") String top,
             @Parameter(description = "First UTC day of entry (yyyy-MM-dd)", example = "2026-11-01") @QueryParam("from") String from,
             @Parameter(description = "Last UTC day of entry (yyyy-MM-dd, inclusive)", example = "2026-11-30") @QueryParam("to") String to,
-            @Parameter(description = "Only customers who entered the step through this channel",
-                    schema = @Schema(enumeration = { "web", "app", "social", "contact_center", "email", "store",
-                            "server" })) @QueryParam("channel") String channel) {
+            @Parameter(description = "Only customers who entered the step through this channel") @QueryParam("channel") String channel) {
         int n;
         try {
             n = Integer.parseInt(top);

@@ -89,9 +89,7 @@ public class FunnelResource {
                     example = "2026-11-01") @QueryParam("from") String from,
             @Parameter(description = "Last UTC day of entry (yyyy-MM-dd, inclusive); default today",
                     example = "2026-11-30") @QueryParam("to") String to,
-            @Parameter(description = "Only customers who entered each step through this channel",
-                    schema = @Schema(enumeration = { "web", "app", "social", "contact_center", "email", "store",
-                            "server" })) @QueryParam("channel") String channel) {
+            @Parameter(description = "Only customers who entered each step through this channel") @QueryParam("channel") String channel) {
         DayRange range = QueryParameters.range(from, to);
         return reader.report(id, QueryParameters.channel(channel), range);
     }
