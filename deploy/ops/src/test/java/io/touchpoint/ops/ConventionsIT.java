@@ -136,9 +136,22 @@ class ConventionsIT {
             // unknown paths are not revealed to an unauthenticated caller
             answer(get(s, "/no-such-path", Map.of()), "unauthorized").challenge(bearer);
             // what stays open (readiness would wait on the absent stores; liveness answers at once)
-            for (String open : List.of("/q/health/live", "/q/metrics", "/q/openapi")) {
+            for (String open : List.of("/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
                 assertNotEquals(401, get(s, open, Map.of()).statusCode(), s + " " + open + " stays open");
             }
+        }
+    }
+
+    @Test
+    void swaggerUiIsServedInProdWithoutCredentials() throws Exception {
+        assertTrue(OpsFiles.read(OpsFiles.ROOT.resolve("docs/CONVENTIONS.md")).contains("`/q/swagger-ui`"),
+                "CONVENTIONS.md names Swagger UI among the open paths");
+        for (OpsService s : List.of(ingest, journey, metrics)) {
+            HttpResponse<String> page = get(s, "/q/swagger-ui/", Map.of());
+            assertEquals(200, page.statusCode(), s + " /q/swagger-ui/: " + page.body());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), s.toString());
+            assertTrue(page.body().contains("SwaggerUIBundle") && page.body().contains("/q/openapi"),
+                    s + " serves Swagger UI over its OpenAPI document");
         }
     }
 
