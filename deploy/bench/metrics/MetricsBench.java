@@ -189,6 +189,7 @@ public class MetricsBench {
                 double redisSeconds = (last.redisTicks() - first.redisTicks()) / 100.0;
                 double serviceSeconds = last.serviceCpu().minus(first.serviceCpu()).toNanos() / 1e9;
                 printThreads(first, last, measured);
+                printRedisCommands(stack.redisPort(), records);
                 checkCounts(http, port, token, backlog);
                 return new Result(measured / seconds, redisSeconds * 1e6 / measured, serviceSeconds * 1e6 / measured,
                         records, (long) measured, seconds);
@@ -232,19 +233,58 @@ public class MetricsBench {
 
     /** The Redis server's pid, from INFO (the stack starts it as a child of its own process). */
     static long redisPid(int port) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            OutputStream out = s.getOutputStream();
-            out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("process_id:")) {
-                    return Long.parseLong(line.substring("process_id:".length()).trim());
-                }
+        for (String line : redisInfo(port, "server")) {
+            if (line.startsWith("process_id:")) {
+                return Long.parseLong(line.substring("process_id:".length()).trim());
             }
         }
         throw new IllegalStateException("Redis did not say its process_id");
+    }
+
+    /**
+     * Where Redis spent its time over the whole run, per record: INFO commandstats counts the commands a script
+     * runs too (and the script call itself, its usec including theirs).
+     */
+    static void printRedisCommands(int port, long records) throws Exception {
+        Pattern stat = Pattern.compile("^cmdstat_([a-z]+):calls=(\\d+),usec=(\\d+)");
+        List<String[]> rows = new ArrayList<>();
+        for (String line : redisInfo(port, "commandstats")) {
+            Matcher m = stat.matcher(line);
+            if (m.find()) {
+                rows.add(new String[] { m.group(1), m.group(2), m.group(3) });
+            }
+        }
+        rows.sort((a, b) -> Long.compare(Long.parseLong(b[2]), Long.parseLong(a[2])));
+        StringBuilder out = new StringBuilder("  Redis commands per record (calls, µs):");
+        for (String[] r : rows) {
+            double calls = Double.parseDouble(r[1]) / records;
+            if (calls >= 0.05) {
+                out.append(String.format(" %s %.2f, %.1f;", r[0], calls, Double.parseDouble(r[2]) / records));
+            }
+        }
+        System.out.println(out);
+    }
+
+    /** One INFO section, read with a bare RESP request (the bench's classpath has no Redis client). */
+    static List<String> redisInfo(int port, String section) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            String header = in.readLine(); // $<length>
+            int length = Integer.parseInt(header.substring(1));
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                int n = in.read(body, read, length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            return List.of(new String(body, 0, read).split("\r\n"));
+        }
     }
 
     /** The service's CPU ticks by thread name (numbers dropped, so pools add up), from /proc. */
