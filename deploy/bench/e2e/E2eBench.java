@@ -115,7 +115,8 @@ public class E2eBench {
                 System.out.printf("run %d: journey-service backlog %.0f events/s (run.sh %s; load average %.1f)%n", run,
                         j, journeyArgs, loadJ);
             }
-            double loadE = Load.awaitQuiet();
+            // the reference and the system are measured back to back: one wait per run, before the pair
+            double loadE = journey ? Load.now() : Load.awaitQuiet();
             Run r = runSystem(run, probes, j > 0 ? j : 2_000, loadJ, j, loadE);
             results.add(r);
             System.out.printf("run %d: end to end sustained %.0f events/s%s; at 50 %%: %s; at 90 %%: %s%n", run,
