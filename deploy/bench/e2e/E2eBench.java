@@ -69,10 +69,12 @@ public class E2eBench {
     static final double LAG_S = Double.parseDouble(env("E2E_LAG_S", "3"));
     static final double STEP_FACTOR = Double.parseDouble(env("E2E_STEP_FACTOR", "1.2"));
     static final int POLL_MS = intEnv("E2E_POLL_MS", 20);
+    /** A freshness phase probes for at most this long (a load the pipeline cannot keep up with ends it too). */
+    static final int PROBE_S = intEnv("E2E_PROBE_S", 120);
     static final Pattern AWARENESS = Pattern.compile("\"stage\":\"awareness\",\"entered\":(\\d+)");
 
     record Step(double offered, double accepted, double journeyLag, double kpiLag, double transitionsLag,
-            long failed, String cpu) {
+            long failed, long storedBefore, String cpu) {
         boolean keptUp() {
             return failed == 0 && accepted >= 0.97 * offered && journeyLag <= LAG_S && kpiLag <= LAG_S
                     && transitionsLag <= LAG_S;
@@ -81,8 +83,9 @@ public class E2eBench {
         String describe() {
             return String.format("offered %.0f, accepted %.0f events/s; most behind over the judged %d s: journey"
                     + " %.2f s, metrics touchpoints %.2f s, transitions (outbox + metrics) %.2f s; %d events failed"
-                    + " -> %s%n      CPU cores: %s", offered, accepted, STEP_S * 2 / 3, journeyLag, kpiLag,
-                    transitionsLag, failed, keptUp() ? "kept up" : "NOT kept up", cpu);
+                    + " -> %s%n      %,d touchpoints stored before the step; CPU cores: %s", offered, accepted,
+                    STEP_S * 2 / 3, journeyLag, kpiLag, transitionsLag, failed, keptUp() ? "kept up" : "NOT kept up",
+                    storedBefore, cpu);
         }
     }
 
@@ -101,6 +104,9 @@ public class E2eBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // stopped (Ctrl-C, kill): the services, the stack and a running journey reference go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().children()
+                .forEach(ProcessHandle::destroy), "e2e-bench-stop"));
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int probes = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         String journeyArgs = env("JOURNEY_ARGS", "200000 1 100000");
@@ -186,10 +192,11 @@ public class E2eBench {
             Pipeline pipeline = new Pipeline(stack, services);
             Generator generator = new Generator(services.ingest, "r" + run + "-" + UUID.randomUUID().toString().substring(0, 6));
             try {
-                // warm-up: the JIT compilers of all three services see traffic before anything is judged
-                double rate = Math.max(100, Math.round(reference / 4 / 50) * 50);
-                generator.rate(rate);
-                Thread.sleep(20_000);
+                // warm-up: the JIT compilers of all three services see traffic before anything is judged (20 s
+                // were too few: the first step then failed on the services' compilers alone)
+                generator.rate(Math.max(100, Math.round(reference / 4 / 50) * 50));
+                Thread.sleep(60_000);
+                double rate = Math.max(100, Math.round(reference * 0.4 / 50) * 50);
                 double sustained = 0;
                 double failedAt = 0;
                 for (int i = 1; i <= 25; i++) {
@@ -224,7 +231,7 @@ public class E2eBench {
                     }
                 }
                 if (sustained == 0) {
-                    throw new IllegalStateException("not even the first step (" + Math.max(100, reference / 4)
+                    throw new IllegalStateException("not even the first step (" + Math.max(100, reference * 0.4)
                             + " events/s) was kept up; see the steps above and the logs in " + Services.logDir(run));
                 }
                 generator.rate(0);
@@ -454,6 +461,7 @@ public class E2eBench {
 
         /** Offers `rate` for STEP_S seconds, sampling every second; judged over the last two thirds. */
         Step step(Generator g, double rate) throws Exception {
+            long storedBefore = (long) progress(g).journeyProcessed();
             g.rate(rate);
             long start = System.nanoTime();
             long judgedFrom = start + Duration.ofSeconds(STEP_S / 3).toNanos();
@@ -483,7 +491,7 @@ public class E2eBench {
                     worst[k] = Math.max(worst[k], l[k]);
                 }
             }
-            return new Step(rate, accepted, worst[0], worst[1], worst[2], last.failed() - first.failed(),
+            return new Step(rate, accepted, worst[0], worst[1], worst[2], last.failed() - first.failed(), storedBefore,
                     cpuLine(first, last, seconds) + String.format("; generator offered %.0f/s", offered));
         }
 
@@ -528,7 +536,8 @@ public class E2eBench {
             long lastSample = System.nanoTime();
             java.util.concurrent.ExecutorService pollers = Executors.newFixedThreadPool(2);
             try {
-                for (int i = 0; i < probes; i++) {
+                long phaseEnd = System.nanoTime() + Duration.ofSeconds(PROBE_S).toNanos();
+                for (int i = 0; i < probes && System.nanoTime() < phaseEnd; i++) {
                     String anonymousId = "probe-" + run + "-" + i;
                     String body = "{\"batch\":[{\"type\":\"track\",\"event\":\"Email Opened\",\"anonymousId\":\""
                             + anonymousId + "\",\"messageId\":\"" + anonymousId + "\",\"timestamp\":\"" + Instant.now()
