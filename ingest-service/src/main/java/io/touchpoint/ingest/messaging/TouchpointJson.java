@@ -1,59 +1,81 @@
 package io.touchpoint.ingest.messaging;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.touchpoint.ingest.service.JsonPart;
 import io.touchpoint.ingest.service.PreparedTouchpoint;
 import io.touchpoint.ingest.service.Touchpoint;
 
 /**
  * Writes a {@link Touchpoint} as the touchpoints.v1 record, field by field in the contract's order
- * (absent values as null). Streaming by hand rather than bean serialization: the reflective record
- * accessors and property writers were the largest single cost per event under load.
- * {@code ContractTest} checks the result against the schema and its field list.
+ * (absent values as null), with Jackson's generator; objects the client sent go in as their bytes.
+ * Streaming by hand rather than bean serialization: the reflective record accessors and property
+ * writers cost more than the rest of the record. {@code ContractTest} checks the result against the
+ * schema and its field list.
  */
 public final class TouchpointJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final SerializableString SCHEMA_VERSION = new SerializedString("schemaVersion");
+    private static final SerializableString MESSAGE_ID = new SerializedString("messageId");
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString EVENT = new SerializedString("event");
+    private static final SerializableString CHANNEL = new SerializedString("channel");
+    private static final SerializableString SOURCE_ID = new SerializedString("sourceId");
+    private static final SerializableString USER_ID = new SerializedString("userId");
+    private static final SerializableString ANONYMOUS_ID = new SerializedString("anonymousId");
+    private static final SerializableString PREVIOUS_ID = new SerializedString("previousId");
+    private static final SerializableString GROUP_ID = new SerializedString("groupId");
+    private static final SerializableString TRAITS = new SerializedString("traits");
+    private static final SerializableString PROPERTIES = new SerializedString("properties");
+    private static final SerializableString CONTEXT = new SerializedString("context");
+    private static final SerializableString INTEGRATIONS = new SerializedString("integrations");
+    private static final SerializableString ORIGINAL_TIMESTAMP = new SerializedString("originalTimestamp");
+    private static final SerializableString SENT_AT = new SerializedString("sentAt");
+    private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
+    private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
 
     private TouchpointJson() {
     }
 
-    /** A touchpoint built as a tree (webhooks, and calls the byte path left to the tree path), ready to send. */
+    /** A touchpoint, ready to send: its dedup key, its record key and the record's bytes. */
     public static PreparedTouchpoint prepare(Touchpoint t) {
-        return new PreparedTouchpoint(t.messageId(), false, t.type(), t.customerKey(), write(t));
+        return new PreparedTouchpoint(t.messageId(), t.generatedId(), t.type(), t.customerKey(), write(t));
     }
 
     static byte[] write(Touchpoint t) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.setCodec(MAPPER);
             g.writeStartObject();
-            g.writeNumberField("schemaVersion", t.schemaVersion());
-            g.writeStringField("messageId", t.messageId());
-            g.writeStringField("type", t.type().wire());
-            g.writeStringField("event", t.event());
-            g.writeStringField("channel", t.channel().wire());
-            g.writeStringField("sourceId", t.sourceId());
-            g.writeStringField("userId", t.userId());
-            g.writeStringField("anonymousId", t.anonymousId());
-            g.writeStringField("previousId", t.previousId());
-            g.writeStringField("groupId", t.groupId());
-            object(g, "traits", t.traits());
-            object(g, "properties", t.properties());
-            object(g, "context", t.context());
-            object(g, "integrations", t.integrations());
-            g.writeStringField("originalTimestamp", t.originalTimestamp());
-            g.writeStringField("sentAt", t.sentAt());
-            g.writeStringField("receivedAt", t.receivedAt());
-            g.writeStringField("timestamp", t.timestamp());
+            g.writeFieldName(SCHEMA_VERSION);
+            g.writeNumber(t.schemaVersion());
+            string(g, MESSAGE_ID, t.messageId());
+            string(g, TYPE, t.type().wire());
+            string(g, EVENT, t.event());
+            string(g, CHANNEL, t.channel().wire());
+            string(g, SOURCE_ID, t.sourceId());
+            string(g, USER_ID, t.userId());
+            string(g, ANONYMOUS_ID, t.anonymousId());
+            string(g, PREVIOUS_ID, t.previousId());
+            string(g, GROUP_ID, t.groupId());
+            object(g, TRAITS, t.traits());
+            object(g, PROPERTIES, t.properties());
+            object(g, CONTEXT, t.context());
+            object(g, INTEGRATIONS, t.integrations());
+            string(g, ORIGINAL_TIMESTAMP, t.originalTimestamp());
+            string(g, SENT_AT, t.sentAt());
+            string(g, RECEIVED_AT, t.receivedAt());
+            string(g, TIMESTAMP, t.timestamp());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a touchpoint", e);
@@ -61,12 +83,21 @@ public final class TouchpointJson {
         return out.toByteArray();
     }
 
-    private static void object(JsonGenerator g, String name, ObjectNode value) throws IOException {
+    private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {
         g.writeFieldName(name);
         if (value == null) {
             g.writeNull();
         } else {
-            g.writeTree(value);
+            g.writeString(value);
+        }
+    }
+
+    private static void object(JsonGenerator g, SerializableString name, JsonPart value) throws IOException {
+        g.writeFieldName(name);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            value.write(g);
         }
     }
 }

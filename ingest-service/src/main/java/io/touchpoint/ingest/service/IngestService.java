@@ -1,6 +1,5 @@
 package io.touchpoint.ingest.service;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,9 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 import io.touchpoint.ingest.config.IngestConfig;
@@ -63,7 +59,7 @@ public class IngestService {
         this.config = config;
         this.dedup = dedup;
         this.rateLimiter = rateLimiter;
-        this.normaliser = new TouchpointNormaliser(config.maxNestingDepth());
+        this.normaliser = new TouchpointNormaliser(config.maxNestingDepth(), config.maxEventBytes());
         this.clock = Clock.systemUTC();
     }
 
@@ -99,7 +95,8 @@ public class IngestService {
             if (received.decodeFailure() != null) {
                 throw received.decodeFailure();
             }
-            touchpoint = toTouchpoint(type, received.body(), source, receivedAt, call.clientIp());
+            touchpoint = TouchpointJson.prepare(normaliser.call(type, received.body(),
+                    new Arrival(source, receivedAt, call.clientIp())));
         } catch (EventRejectedException rejection) {
             byte[] payload = received.body() != null ? received.body() : call.body();
             return recordRejection(type.wire(), source, receivedAt, rejection, payload, null)
@@ -126,10 +123,7 @@ public class IngestService {
                 throw new EventRejectedException(RejectionReason.TOO_LARGE, "the batch is " + received.body().length
                         + " bytes; a request may have at most " + config.maxRequestBytes() + " bytes");
             }
-            items = scannedItems(received.body(), source, receivedAt, call.clientIp());
-            if (items == null) {
-                items = parsedItems(received.body(), source, receivedAt, call.clientIp());
-            }
+            items = items(received.body(), new Arrival(source, receivedAt, call.clientIp()));
         } catch (EventRejectedException rejection) {
             byte[] payload = received.body() != null ? received.body() : call.body();
             return recordRejection("batch", source, receivedAt, rejection, payload, null)
@@ -158,70 +152,20 @@ public class IngestService {
         }
     }
 
-    /**
-     * The items of a batch read by {@link SegmentScanner} and written by {@link CanonicalRecordWriter}
-     * without a tree; an item the byte path leaves to the tree path is parsed on its own, with the
-     * batch defaults merged in, and handled as {@link #parsedItems} would. Null when the body is not
-     * one the scanner vouches for: {@link #parsedItems} then reads it (and explains what is wrong).
-     */
-    private Items scannedItems(byte[] body, AuthenticatedSource source, Instant receivedAt, String clientIp) {
-        SegmentScanner.Batch batch = SegmentScanner.scanBatch(body, normaliser.batchNestingLimit());
-        if (batch == null) {
-            return null;
+    /** Every item of a batch, accepted or refused by its index. */
+    private Items items(byte[] body, Arrival arrival) {
+        TouchpointNormaliser.BatchItems batch = normaliser.batch(body, arrival);
+        Items items = new Items(batch.accepted().size());
+        for (Touchpoint t : batch.accepted()) {
+            items.accepted.add(TouchpointJson.prepare(t));
         }
-        CanonicalRecordWriter writer = new CanonicalRecordWriter(body, batch, source, receivedAt, clientIp,
-                config.maxEventBytes(), normaliser.maxNestingDepth(), normaliser.batchMapper());
-        int n = batch.items.size();
-        PreparedTouchpoint[] written = new PreparedTouchpoint[n];
-        JsonNode[] trees = new JsonNode[n];
-        for (int i = 0; i < n; i++) {
-            SegmentScanner.Event event = batch.items.get(i);
-            written[i] = writer.write(event, null);
-            if (written[i] == null) {
-                try {
-                    trees[i] = writer.tree(event);
-                } catch (IOException e) {
-                    // the scanner vouched for this JSON: should it ever disagree with Jackson, Jackson decides
-                    LOG.debugf("batch item %d not readable as a tree after scanning: %s", i, e.getMessage());
-                    return null;
-                }
-            }
-        }
-        Items items = new Items(n);
-        for (int i = 0; i < n; i++) {
-            if (written[i] != null) {
-                items.accepted.add(written[i]);
-            } else {
-                treeItem(items, i, trees[i], batch.items.get(i).size(), source, receivedAt, clientIp);
-            }
+        for (TouchpointNormaliser.Refusal r : batch.refused()) {
+            items.errors.add(new BatchResult.ItemError(r.index(), r.rejection().reason().code(), r.rejection().detail()));
+            items.refusals.add(rejectedRecord(r.typeTag(), arrival.source(), arrival.receivedAt(), r.rejection(),
+                    r.payload(), r.index()));
         }
         return items;
     }
-
-    /** Every item of a batch read as a tree (what the byte path leaves to it, and bodies it does not vouch for). */
-    private Items parsedItems(byte[] body, AuthenticatedSource source, Instant receivedAt, String clientIp) {
-        TouchpointNormaliser.ParsedBatch parsed = normaliser.parseBatchWithSizes(body);
-        List<JsonNode> list = normaliser.batchItems(parsed.body());
-        Items items = new Items(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            treeItem(items, i, list.get(i), parsed.itemSizes()[i], source, receivedAt, clientIp);
-        }
-        return items;
-    }
-
-    private void treeItem(Items items, int index, JsonNode item, int size, AuthenticatedSource source,
-            Instant receivedAt, String clientIp) {
-        String itemType = item.path("type").asText("unknown");
-        try {
-            items.accepted.add(TouchpointJson.prepare(normaliser.batchItem(item, size, config.maxEventBytes(), source,
-                    receivedAt, clientIp)));
-        } catch (EventRejectedException rejection) {
-            items.errors.add(new BatchResult.ItemError(index, rejection.reason().code(), rejection.detail()));
-            items.refusals.add(rejectedRecord(CallType.fromWire(itemType).map(CallType::wire).orElse("unknown"),
-                    source, receivedAt, rejection, item.toString().getBytes(StandardCharsets.UTF_8), index));
-        }
-    }
-
 
     /**
      * Publishes touchpoints of one source exactly once per messageId within the dedup window: claim
@@ -337,7 +281,7 @@ public class IngestService {
         } else {
             // an unreadable body has no readable key: without a header its sender stays unknown
             source = retried(call, authenticate(typeTag,
-                    body == null ? Optional.empty() : TouchpointNormaliser.writeKeyIn(body)));
+                    body == null ? Optional.empty() : SegmentReader.writeKeyIn(body)));
         }
         return new Received(source, body, decodeFailure);
     }
@@ -367,25 +311,6 @@ public class IngestService {
                     : "the write key does not belong to any source; check the write key the SDK is configured with");
         }
         return source.get();
-    }
-
-    private PreparedTouchpoint toTouchpoint(CallType type, byte[] body, AuthenticatedSource source,
-            Instant receivedAt, String clientIp) {
-        if (body.length > config.maxEventBytes()) {
-            throw new EventRejectedException(RejectionReason.TOO_LARGE, "the event is " + body.length
-                    + " bytes; a single event may have at most " + config.maxEventBytes() + " bytes");
-        }
-        SegmentScanner.Event scanned = SegmentScanner.scanEvent(body, normaliser.maxNestingDepth());
-        if (scanned != null) {
-            PreparedTouchpoint record = new CanonicalRecordWriter(body, null, source, receivedAt, clientIp,
-                    config.maxEventBytes(), normaliser.maxNestingDepth(), normaliser.mapper()).write(scanned, type);
-            if (record != null) {
-                return record;
-            }
-        }
-        ObjectNode json = normaliser.parse(body);
-        SegmentCall call = normaliser.bind(json);
-        return TouchpointJson.prepare(normaliser.normalise(type, call, source, receivedAt, clientIp));
     }
 
     /**

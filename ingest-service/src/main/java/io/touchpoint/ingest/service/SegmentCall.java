@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * The body of a Segment HTTP Tracking API call (track or identify), as a client sends it. Unknown
+ * The body of a Segment HTTP Tracking API call, as a client sends it, for the API document (the
+ * rules are {@link TouchpointNormaliser}'s; {@link SegmentReader} reads bodies). Unknown
  * fields are ignored, as Segment does. Timestamps stay text here so that a bad one is reported as
  * {@code invalid_timestamp} naming the field.
  */

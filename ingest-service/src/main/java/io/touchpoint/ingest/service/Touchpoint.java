@@ -1,20 +1,13 @@
 package io.touchpoint.ingest.service;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.touchpoint.ingest.config.Channel;
 
 /**
  * One canonical record of {@code touchpoints.v1}, exactly the fields of
- * {@code deploy/contracts/touchpoints.v1.schema.json}. Absent values are written as {@code null}.
- * Timestamps are ISO-8601 UTC text with milliseconds.
+ * {@code deploy/contracts/touchpoints.v1.schema.json} (absent values are written as {@code null};
+ * timestamps are ISO-8601 UTC text with milliseconds), plus {@code generatedId}, which is not
+ * written: ingest made the messageId up, so it cannot repeat and needs no dedup claim.
  */
-@JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({ "schemaVersion", "messageId", "type", "event", "channel", "sourceId", "userId",
-        "anonymousId", "previousId", "groupId", "traits", "properties", "context", "integrations", "originalTimestamp",
-        "sentAt", "receivedAt", "timestamp" })
 public record Touchpoint(
         int schemaVersion,
         String messageId,
@@ -26,14 +19,15 @@ public record Touchpoint(
         String anonymousId,
         String previousId,
         String groupId,
-        ObjectNode traits,
-        ObjectNode properties,
-        ObjectNode context,
-        ObjectNode integrations,
+        JsonPart traits,
+        JsonPart properties,
+        JsonPart context,
+        JsonPart integrations,
         String originalTimestamp,
         String sentAt,
         String receivedAt,
-        String timestamp) {
+        String timestamp,
+        boolean generatedId) {
 
     public static final int SCHEMA_VERSION = 1;
 

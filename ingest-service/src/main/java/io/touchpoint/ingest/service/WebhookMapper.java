@@ -91,8 +91,8 @@ public final class WebhookMapper {
                 .map(WebhookMapper::instant).orElse(null);
         Instant eventTime = happened != null ? happened : receivedAt;
         return new Touchpoint(Touchpoint.SCHEMA_VERSION, messageId, CallType.TRACK, rule.event(), source.channel(),
-                source.id(), userId, anonymousId, null, null, null, properties, context, null,
-                EventTime.format(happened), null, EventTime.format(receivedAt), EventTime.format(eventTime));
+                source.id(), userId, anonymousId, null, null, null, JsonPart.of(properties), JsonPart.of(context), null,
+                EventTime.format(happened), null, EventTime.format(receivedAt), EventTime.format(eventTime), false);
     }
 
     /** E.164 as the tracking plan writes it: {@code +} and digits only; null when no digits are left. */

@@ -39,11 +39,11 @@ public class WebhookService {
     @Inject
     WebhookMappings mappings;
 
-    private TouchpointNormaliser normaliser;
+    private SegmentReader reader;
 
     @jakarta.annotation.PostConstruct
     void init() {
-        normaliser = new TouchpointNormaliser(config.maxNestingDepth());
+        reader = new SegmentReader(config.maxNestingDepth());
     }
 
     /**
@@ -76,7 +76,7 @@ public class WebhookService {
                         + "delivery id may have at most " + (TouchpointNormaliser.MAX_MESSAGE_ID_LENGTH - sourceId.length() - 1)
                         + " characters");
             }
-            ObjectNode payload = normaliser.parse(body);
+            ObjectNode payload = reader.readTree(body);
             touchpoint = WebhookMapper.map(mappings.get(settings.mapping()).orElseThrow(), payload, hook.source(),
                     messageId, receivedAt);
         } catch (EventRejectedException rejection) {

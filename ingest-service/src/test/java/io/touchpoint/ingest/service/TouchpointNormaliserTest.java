@@ -19,11 +19,10 @@ class TouchpointNormaliserTest {
     private static final AuthenticatedSource APP = new AuthenticatedSource("ios-app", Channel.APP, "iOS");
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:01.500Z");
 
-    private final TouchpointNormaliser normaliser = new TouchpointNormaliser(8);
+    private final TouchpointNormaliser normaliser = new TouchpointNormaliser(8, 32 * 1024);
 
     private Touchpoint normalise(CallType type, String json) {
-        SegmentCall call = normaliser.bind(normaliser.parse(json.getBytes(StandardCharsets.UTF_8)));
-        return normaliser.normalise(type, call, APP, NOW, "192.0.2.1");
+        return normaliser.call(type, json.getBytes(StandardCharsets.UTF_8), new Arrival(APP, NOW, "192.0.2.1"));
     }
 
     private EventRejectedException refused(CallType type, String json) {
@@ -36,7 +35,7 @@ class TouchpointNormaliserTest {
         assertEquals(Channel.APP, tp.channel());
         assertEquals("ios-app", tp.sourceId());
         assertEquals("a", tp.customerKey());
-        assertEquals("192.0.2.1", tp.context().get("ip").asText());
+        assertEquals("192.0.2.1", tp.context().tree().get("ip").asText());
     }
 
     @Test
@@ -62,8 +61,8 @@ class TouchpointNormaliserTest {
     @Test
     void writeKeyIsFoundInBrokenOrHugeBodiesAndRedacted() {
         byte[] broken = "{\"event\":\"x\",\"writeKey\":\"k-123\",\"properties\":{".getBytes(StandardCharsets.UTF_8);
-        assertEquals(Optional.of("k-123"), TouchpointNormaliser.writeKeyIn(broken));
-        assertEquals(Optional.empty(), TouchpointNormaliser.writeKeyIn("{\"p\":{\"writeKey\":\"nested\"}}"
+        assertEquals(Optional.of("k-123"), SegmentReader.writeKeyIn(broken));
+        assertEquals(Optional.empty(), SegmentReader.writeKeyIn("{\"p\":{\"writeKey\":\"nested\"}}"
                 .getBytes(StandardCharsets.UTF_8)), "only the top-level field counts");
         String redacted = TouchpointNormaliser.redactWriteKey("{\"writeKey\" : \"k-\\\"123\",\"event\":\"x\"}");
         assertFalse(redacted.contains("k-"));

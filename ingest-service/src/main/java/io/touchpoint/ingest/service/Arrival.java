@@ -1,0 +1,55 @@
+package io.touchpoint.ingest.service;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.touchpoint.ingest.config.SourceRegistry.AuthenticatedSource;
+
+/**
+ * What the server knows of a request besides its body: who sent it, when it arrived by the server
+ * clock, from which address, and the messageIds it made up for events that came without one.
+ * One per request.
+ */
+public final class Arrival {
+
+    private final AuthenticatedSource source;
+    private final Instant receivedAt;
+    private final String clientIp;
+    private long idHigh;
+    private long idLow;
+    private int generated = -1;
+
+    /** @param clientIp the request's address (fills {@code context.ip} when the client sent none); may be null */
+    public Arrival(AuthenticatedSource source, Instant receivedAt, String clientIp) {
+        this.source = source;
+        this.receivedAt = receivedAt;
+        this.clientIp = clientIp;
+    }
+
+    public AuthenticatedSource source() {
+        return source;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
+    }
+
+    public String clientIp() {
+        return clientIp;
+    }
+
+    /**
+     * A new version-4 UUID. One random draw per request, numbered per event (the number is XORed
+     * into the low bits): a SecureRandom draw per event of a batch costs more than the rest of its
+     * record, and the ids stay unique (122 random bits per request).
+     */
+    String newMessageId() {
+        if (generated < 0) {
+            UUID base = UUID.randomUUID();
+            idHigh = base.getMostSignificantBits();
+            idLow = base.getLeastSignificantBits();
+            generated = 0;
+        }
+        return new UUID(idHigh, idLow ^ generated++).toString();
+    }
+}

@@ -1,0 +1,235 @@
+package io.touchpoint.ingest.service;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A JSON object of a touchpoint ({@code properties}, {@code traits}, {@code context},
+ * {@code integrations}): either the bytes the client sent, which Jackson has already read and
+ * checked, or a tree (what a merge or a rule changed, and webhook mappings). Bytes are copied into
+ * the record as they were sent, so an object is neither built as a tree nor written again unless a
+ * rule changes it.
+ */
+public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.Tree {
+
+    private static final ObjectMapper TREES = new ObjectMapper();
+
+    /** A tree, as built by a mapping or a merge. */
+    public static JsonPart of(ObjectNode tree) {
+        return new Tree(tree);
+    }
+
+    /** The object as a tree: for a merge or a change. Parsing sent bytes yields a new, private tree. */
+    public abstract ObjectNode tree();
+
+    /**
+     * The member {@code ip} as Jackson's {@link JsonNode#asText()} gives it (a container's is "");
+     * null when there is no such member or it is null.
+     */
+    abstract String ipText();
+
+    /** This object with {@code ip} set to {@code ip} (null: JSON null). */
+    abstract JsonPart withIp(String ip);
+
+    /** Writes the object as the value of the current field. */
+    public abstract void write(JsonGenerator g) throws IOException;
+
+    /** The object's bytes as the client sent them (already read by Jackson: valid, no duplicate keys). */
+    static final class Sent extends JsonPart implements SerializableString {
+        private final byte[] body;
+        private final int start;
+        private final int end;
+        private final boolean empty;
+        private final String ip;
+        private final boolean hasIp;
+
+        /**
+         * @param hasIp the object has a member {@code ip}; {@code ip} its text as {@link JsonPart#ipText} says
+         */
+        Sent(byte[] body, int start, int end, boolean empty, boolean hasIp, String ip) {
+            this.body = body;
+            this.start = start;
+            this.end = end;
+            this.empty = empty;
+            this.hasIp = hasIp;
+            this.ip = ip;
+        }
+
+        @Override
+        public ObjectNode tree() {
+            try {
+                return (ObjectNode) TREES.readTree(body, start, end - start);
+            } catch (IOException e) {
+                throw new UncheckedIOException("bytes Jackson has read once could not be read again", e);
+            }
+        }
+
+        @Override
+        String ipText() {
+            return ip;
+        }
+
+        @Override
+        JsonPart withIp(String newIp) {
+            if (hasIp) {
+                ObjectNode changed = tree();
+                changed.put("ip", newIp);
+                return new Tree(changed);
+            }
+            // no ip member yet: the bytes as sent, the member appended before the closing brace
+            byte[] member = newIp == null ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                    : quoted(newIp);
+            byte[] head = ("\"ip\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            int keep = empty ? 1 : end - 1 - start;
+            byte[] out = Arrays.copyOfRange(body, start, start + keep + (empty ? 0 : 1) + head.length + member.length + 1);
+            int at = keep;
+            if (!empty) {
+                out[at++] = ',';
+            }
+            System.arraycopy(head, 0, out, at, head.length);
+            at += head.length;
+            System.arraycopy(member, 0, out, at, member.length);
+            out[at + member.length] = '}';
+            return new Sent(out, 0, out.length, false, true, newIp);
+        }
+
+        private static byte[] quoted(String s) {
+            byte[] inner = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+            byte[] q = new byte[inner.length + 2];
+            q[0] = '"';
+            System.arraycopy(inner, 0, q, 1, inner.length);
+            q[q.length - 1] = '"';
+            return q;
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            g.writeRawValue(this);
+        }
+
+        // SerializableString, as the generator reads raw bytes
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            int n = end - start;
+            if (offset + n > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(body, start, buffer, offset, n);
+            return n;
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return Arrays.copyOfRange(body, start, end);
+        }
+
+        @Override
+        public int writeUnquotedUTF8(OutputStream out) throws IOException {
+            out.write(body, start, end - start);
+            return end - start;
+        }
+
+        @Override
+        public int putUnquotedUTF8(ByteBuffer buffer) {
+            int n = end - start;
+            if (n > buffer.remaining()) {
+                return -1;
+            }
+            buffer.put(body, start, n);
+            return n;
+        }
+
+        @Override
+        public String getValue() {
+            return new String(body, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int charLength() {
+            return getValue().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            String value = getValue();
+            if (offset + value.length() > buffer.length) {
+                return -1;
+            }
+            value.getChars(0, value.length(), buffer, offset);
+            return value.length();
+        }
+
+        @Override
+        public int writeQuotedUTF8(OutputStream out) {
+            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+
+        @Override
+        public int putQuotedUTF8(ByteBuffer buffer) {
+            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+    }
+
+    /** A tree. */
+    static final class Tree extends JsonPart {
+        private final ObjectNode tree;
+
+        Tree(ObjectNode tree) {
+            this.tree = tree;
+        }
+
+        @Override
+        public ObjectNode tree() {
+            return tree;
+        }
+
+        @Override
+        String ipText() {
+            JsonNode ip = tree.get("ip");
+            return ip == null || ip.isNull() ? null : ip.asText();
+        }
+
+        @Override
+        JsonPart withIp(String ip) {
+            ObjectNode changed = tree.deepCopy();
+            changed.put("ip", ip);
+            return new Tree(changed);
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            g.writeTree(tree);
+        }
+    }
+}
