@@ -146,12 +146,21 @@ class ConventionsIT {
     void swaggerUiIsServedInProdWithoutCredentials() throws Exception {
         assertTrue(OpsFiles.read(OpsFiles.ROOT.resolve("docs/CONVENTIONS.md")).contains("`/q/swagger-ui`"),
                 "CONVENTIONS.md names Swagger UI among the open paths");
+        HttpClient following = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
         for (OpsService s : List.of(ingest, journey, metrics)) {
             HttpResponse<String> page = get(s, "/q/swagger-ui/", Map.of());
             assertEquals(200, page.statusCode(), s + " /q/swagger-ui/: " + page.body());
             assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), s.toString());
             assertTrue(page.body().contains("SwaggerUIBundle") && page.body().contains("/q/openapi"),
                     s + " serves Swagger UI over its OpenAPI document");
+            // the address CONVENTIONS.md and the READMEs give, without the slash, leads to the same page
+            HttpResponse<String> named = following.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/swagger-ui"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, named.statusCode(), s + " /q/swagger-ui: " + named.body());
+            assertTrue(named.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), s.toString());
+            assertTrue(named.body().contains("SwaggerUIBundle") && named.body().contains("/q/openapi"),
+                    s + " /q/swagger-ui serves Swagger UI over its OpenAPI document");
         }
     }
 

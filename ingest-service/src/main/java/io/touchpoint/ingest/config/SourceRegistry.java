@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
+import io.touchpoint.conventions.config.ProdSecret;
 
 /**
  * The configured sources, checked once at start-up and looked up by write key.

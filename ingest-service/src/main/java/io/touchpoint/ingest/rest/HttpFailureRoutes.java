@@ -11,6 +11,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.FailedRequest;
+import io.touchpoint.conventions.rest.Problem;
+import io.touchpoint.conventions.rest.ProblemMapper;
+import io.touchpoint.conventions.rest.ProblemType;
 import io.touchpoint.ingest.service.EventRejectedException;
 import io.touchpoint.ingest.service.IngestService;
 import io.vertx.ext.web.Router;
@@ -29,6 +33,9 @@ public class HttpFailureRoutes {
 
     @Inject
     ProblemMapper problems;
+
+    @Inject
+    IngestProblems ingestProblems;
 
     @Inject
     IngestService ingest;
@@ -58,10 +65,11 @@ public class HttpFailureRoutes {
         if (status == 413 && ctx.failure() == null && recordOversized(ctx)) {
             return;
         }
-        ProblemType type = ctx.failure() != null && status < 0 ? ProblemTable.of(ctx.failure())
-                : ProblemTable.ofStatus(status < 0 ? 500 : status);
-        write(ctx, type, null, type == ProblemType.INTERNAL ? problems.internal(ctx.failure(), ctx.request())
-                : problems.problem(type, problems.detail(type, ctx.request(), null), ctx.request().path()));
+        ProblemType type = ctx.failure() != null && status < 0 ? IngestProblems.TABLE.of(ctx.failure())
+                : IngestProblems.TABLE.ofStatus(status < 0 ? 500 : status);
+        FailedRequest request = FailedRequest.of(ctx.request());
+        write(ctx, type, null, type.equals(ProblemType.INTERNAL) ? problems.internal(ctx.failure(), request)
+                : problems.problem(type, ingestProblems.detail(type, request, null), request.path()));
     }
 
     /**
@@ -93,11 +101,11 @@ public class HttpFailureRoutes {
             return false;
         }
         recorded.get().subscribe().with(
-                rejection -> write(ctx, ProblemType.TOO_LARGE, null,
-                        problems.problem(ProblemType.TOO_LARGE, rejection.detail(), ctx.request().path())),
+                rejection -> write(ctx, IngestProblems.TOO_LARGE, null,
+                        problems.problem(IngestProblems.TOO_LARGE, rejection.detail(), ctx.request().path())),
                 failure -> {
-                    ProblemType type = ProblemTable.of(failure);
-                    write(ctx, type, failure, problems.problem(type, failure, ctx.request()));
+                    ProblemType type = IngestProblems.TABLE.of(failure);
+                    write(ctx, type, failure, problems.problem(type, failure, FailedRequest.of(ctx.request())));
                 });
         return true;
     }

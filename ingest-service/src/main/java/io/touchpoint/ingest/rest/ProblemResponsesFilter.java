@@ -1,27 +1,31 @@
 package io.touchpoint.ingest.rest;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.OASFactory;
-import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
+import io.touchpoint.conventions.rest.Problem;
+import io.touchpoint.conventions.rest.ProblemType;
+import io.touchpoint.conventions.rest.ProblemTypesFilter;
+
 /**
  * Adds the problem answers every ingest operation can give to the OpenAPI document, from the one
  * table of problem types, with an example body each: written once instead of on every method, so
- * the document cannot drift from {@link ProblemType}. The {@code Problem} schema lists every type this service
- * answers with (the {@code type} values as an enum, code, status and title as {@code x-problem-types}), so
- * clients (and deploy/ops ConventionsIT) read them from the service itself. Registered as
- * {@code mp.openapi.filter}.
+ * the document cannot drift from {@link IngestProblems}. The {@code Problem} schema lists every type this service
+ * answers with ({@link ProblemTypesFilter}), so clients (and deploy/ops ConventionsIT) read them from the service
+ * itself. Registered as {@code mp.openapi.filter}.
  */
-public class ProblemResponsesFilter implements OASFilter {
+public class ProblemResponsesFilter extends ProblemTypesFilter {
+
+    public ProblemResponsesFilter() {
+        super(IngestProblems.TABLE);
+    }
 
     private record Answer(ProblemType type, String when, String detail) {
     }
@@ -29,22 +33,22 @@ public class ProblemResponsesFilter implements OASFilter {
     private static final Map<String, Answer[]> BY_STATUS = new LinkedHashMap<>();
     static {
         BY_STATUS.put("400", new Answer[] {
-                new Answer(ProblemType.INVALID_JSON, "the body is not one JSON object",
+                new Answer(IngestProblems.INVALID_JSON, "the body is not one JSON object",
                         "Unexpected end-of-input: expected close marker for Object at line 1, column 24"),
-                new Answer(ProblemType.INVALID_EVENT, "readable JSON that breaks the tracking API",
+                new Answer(IngestProblems.INVALID_EVENT, "readable JSON that breaks the tracking API",
                         "a track call needs a non-blank 'event'") });
         BY_STATUS.put("401", new Answer[] {
                 new Answer(ProblemType.UNAUTHORIZED, "missing or unknown write key (WWW-Authenticate: Basic)",
                         "the write key does not belong to any source"),
-                new Answer(ProblemType.INVALID_SIGNATURE, "webhooks: bad or missing signature, stale timestamp",
+                new Answer(IngestProblems.INVALID_SIGNATURE, "webhooks: bad or missing signature, stale timestamp",
                         "no webhook-signature matches") });
-        BY_STATUS.put("413", new Answer[] { new Answer(ProblemType.TOO_LARGE,
+        BY_STATUS.put("413", new Answer[] { new Answer(IngestProblems.TOO_LARGE,
                 "an event over 32 KB or a request over 512 KB (after gzip)",
                 "the event is 40000 bytes; a single event may have at most 32768 bytes") });
         BY_STATUS.put("415", new Answer[] { new Answer(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                 "a Content-Type that does not carry JSON (XML, multipart, ...), or a Content-Encoding other than gzip or deflate",
                 "Content-Encoding 'br' is not supported; send gzip, deflate or no Content-Encoding") });
-        BY_STATUS.put("429", new Answer[] { new Answer(ProblemType.RATE_LIMITED,
+        BY_STATUS.put("429", new Answer[] { new Answer(IngestProblems.RATE_LIMITED,
                 "the source is over its rate limit; Retry-After says when to retry",
                 "source 'dev-web' is over its rate limit") });
         BY_STATUS.put("503", new Answer[] { new Answer(ProblemType.UNAVAILABLE,
@@ -64,11 +68,7 @@ public class ProblemResponsesFilter implements OASFilter {
                 || !openAPI.getComponents().getSchemas().containsKey("Problem")) {
             openAPI.getComponents().addSchema("Problem", problemSchema());
         }
-        Schema problem = openAPI.getComponents().getSchemas().get("Problem");
-        List<ProblemType> types = Arrays.asList(ProblemType.values());
-        problem.getProperties().get("type").enumeration(types.stream().<Object>map(ProblemType::type).toList());
-        problem.addExtension("x-problem-types", types.stream().map(t -> Map.of("type", t.type(),
-                "status", t.status(), "title", t.title())).toList());
+        super.filterOpenAPI(openAPI);
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
             // the POSTs that carry events; the settings GETs answer only 401/404, documented on them
             if ((path.startsWith("/v1/") || path.startsWith("/beacon/") || path.startsWith("/webhooks/"))
@@ -102,7 +102,7 @@ public class ProblemResponsesFilter implements OASFilter {
                     .schema(OASFactory.createSchema().ref("#/components/schemas/Problem"));
             for (Answer a : answers) {
                 description.append(description.isEmpty() ? "" : "; ").append(a.type().type()).append(": ").append(a.when());
-                media.addExample(a.type().name().toLowerCase().replace('_', '-'), OASFactory.createExample()
+                media.addExample(a.type().code(), OASFactory.createExample()
                         .value(Map.of("type", a.type().type(), "title", a.type().title(),
                                 "status", a.type().status(), "detail", a.detail(), "instance", path)));
             }
@@ -114,7 +114,7 @@ public class ProblemResponsesFilter implements OASFilter {
             }
             if (status.equals("401")) {
                 response.addHeader("WWW-Authenticate", OASFactory.createHeader()
-                        .description(ProblemMapper.BASIC_CHALLENGE + " or " + ProblemMapper.SIGNATURE_CHALLENGE));
+                        .description(IngestProblems.BASIC_CHALLENGE + " or " + IngestProblems.SIGNATURE_CHALLENGE));
             }
             op.getResponses().addAPIResponse(status, response);
         });

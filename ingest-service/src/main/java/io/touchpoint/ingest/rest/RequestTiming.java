@@ -12,6 +12,6 @@ final class RequestTiming {
     static <T> Uni<T> timed(IngestMetrics metrics, String endpoint, Uni<T> work) {
         long start = System.nanoTime();
         return work.onItemOrFailure().invoke((item, failure) -> metrics.request(endpoint,
-                failure == null ? 200 : ProblemTable.of(failure).status(), System.nanoTime() - start));
+                failure == null ? 200 : IngestProblems.TABLE.of(failure).status(), System.nanoTime() - start));
     }
 }

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.ingest.service.IngestMetrics;
 import io.touchpoint.ingest.service.SourceSettings;
 import io.vertx.core.http.HttpServerRequest;

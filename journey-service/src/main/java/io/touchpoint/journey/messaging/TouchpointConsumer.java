@@ -1,24 +1,20 @@
 package io.touchpoint.journey.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.touchpoint.conventions.messaging.DeadLetters;
 import io.touchpoint.journey.config.JourneyConfig;
 import io.touchpoint.journey.repository.DatabaseOutage;
 import io.touchpoint.journey.service.InvalidTouchpointException;
@@ -109,26 +105,7 @@ public class TouchpointConsumer {
         return new InvalidTouchpointException(JourneyStitcher.INVALID_REASON);
     }
 
-    /** As SmallRye's dead-letter-queue strategy does it: same key and value, the reason in headers. */
     private Uni<Void> deadLetter(KafkaRecord<String, String> r, Throwable reason) {
-        long offset = r.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
-        LOG.warnf("touchpoint at %s-%d@%d goes to %s: %s", r.getTopic(), r.getPartition(), offset, DLQ_TOPIC,
-                reason.toString());
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, "dead-letter-reason", String.valueOf(reason.getMessage()));
-        if (reason.getCause() != null) {
-            header(headers, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
-        }
-        header(headers, "dead-letter-exception-class-name", reason.getClass().getName());
-        header(headers, "dead-letter-topic", r.getTopic());
-        header(headers, "dead-letter-partition", String.valueOf(r.getPartition()));
-        header(headers, "dead-letter-offset", String.valueOf(offset));
-        Message<String> m = Message.of(r.getPayload()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(r.getKey()).withHeaders(headers).build());
-        return deadLetters.sendMessage(m);
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        return DeadLetters.send(deadLetters, DLQ_TOPIC, r, reason);
     }
 }

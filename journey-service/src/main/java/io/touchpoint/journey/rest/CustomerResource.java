@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.journey.repository.CustomerStore.StoredTouchpoint;
 import io.touchpoint.journey.service.CustomerErasure;
 import io.touchpoint.journey.service.Identifier;

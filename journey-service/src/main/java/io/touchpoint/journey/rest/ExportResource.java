@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.journey.service.IsoTime;
 import io.touchpoint.journey.service.JourneyQueries;
 import io.touchpoint.journey.service.PageCursor;

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.journey.service.InvalidParameterException;
 import io.touchpoint.journey.service.JourneyMap;
 import io.touchpoint.journey.service.StageModel;

@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.runtime.Startup;
+import io.touchpoint.conventions.config.ProdSecret;
 import io.touchpoint.journey.config.JourneyConfig;
-import io.touchpoint.journey.config.ProdSecret;
 
 /**
  * How an erased identifier is remembered: HMAC-SHA256 of {@code type:value} under a secret key,

@@ -10,7 +10,7 @@ public interface ApiConfig {
 
     /**
      * Bearer token of the query API ({@code TOUCHPOINT_API_TOKEN}). Optional here so that a missing value
-     * fails with a clear message from {@link ProdSecret} instead of a bare expansion error.
+     * fails with a clear message (the conventions' ProdSecret, via ApiTokenProducer) instead of a bare expansion error.
      */
     Optional<String> token();
 }

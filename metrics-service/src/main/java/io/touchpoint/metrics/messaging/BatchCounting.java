@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.touchpoint.conventions.messaging.DeadLetters;
 import io.touchpoint.metrics.repository.CounterScript;
 import io.touchpoint.metrics.repository.FunnelCounterRepository.Applied;
 

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.metrics.service.CounterRebuild;
 
 /** Operations on the counters themselves. */

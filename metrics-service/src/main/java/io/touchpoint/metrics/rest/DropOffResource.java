@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.metrics.service.FunnelReader;
 
 /** The pain points: the funnel steps that lose the most customers. */

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.metrics.service.DayRange;
 import io.touchpoint.metrics.service.FunnelCatalog;
 import io.touchpoint.metrics.service.FunnelReader;

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.touchpoint.conventions.rest.Problem;
 import io.touchpoint.metrics.service.KpiReader;
 import io.touchpoint.metrics.service.KpiReport;
 
