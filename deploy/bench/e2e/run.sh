@@ -14,7 +14,7 @@ for s in ingest journey metrics; do
   if [[ ! -f "$ROOT/$s-service/target/quarkus-app/quarkus-run.jar" ]]; then STACK_JAR=""; fi
 done
 if [[ -z "$STACK_JAR" || ! -d "$ROOT/deploy/stack/target/lib" ]]; then
-  echo "build first: ./mvnw verify (or ./mvnw -DskipTests -pl deploy/stack,ingest-service,journey-service,metrics-service package)" >&2
+  echo "build first: ./mvnw verify (or ./mvnw -DskipTests -pl deploy/stack,ingest-service,journey-service,metrics-service -am package)" >&2
   exit 1
 fi
 exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.root="$ROOT" -cp "$STACK_JAR:$ROOT/deploy/stack/target/lib/*" \

@@ -5,7 +5,7 @@
 #
 #   deploy/bench/ingest/fresh.sh [runs=3] [seconds-per-load=20]
 #
-# Needs `./mvnw -pl ingest-service package -DskipTests` (target/quarkus-app) and deploy/stack built
+# Needs `./mvnw -pl deploy/stack,ingest-service -am package -DskipTests` (target/quarkus-app) and deploy/stack built
 # (deploy/stack/target). Environment: BENCH_KAFKA_PORT (29092; the controller is the next port),
 # BENCH_REDIS_PORT (26379), BENCH_INGEST_PORT (28081), INGEST_JAVA_OPTS (-Xmx512m), INGEST_APP
 # (the quarkus-run.jar to start, default ingest-service's: to compare two builds), and what run.sh
@@ -22,7 +22,7 @@ INGEST_PORT=${BENCH_INGEST_PORT:-28081}
 WORK=$HERE/target/fresh
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 APP=${INGEST_APP:-$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar}
-[[ -f $APP ]] || { echo "package ingest first: ./mvnw -pl ingest-service package -DskipTests" >&2; exit 1; }
+[[ -f $APP ]] || { echo "package ingest first: ./mvnw -pl deploy/stack,ingest-service -am package -DskipTests" >&2; exit 1; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 
 pids=()

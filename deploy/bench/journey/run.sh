@@ -17,13 +17,13 @@ if [[ ! -f "$JAR" || -n "${REBUILD:-}" ]]; then
   "${MVN[@]}" -DskipTests -pl journey-service -am package || { echo "run.sh: packaging journey-service failed (above)" >&2; exit 1; }
 fi
 # The bench's classpath (Kafka clients, Jackson, the JDBC driver, deploy/stack's StackProcess) is
-# journey-service's test classpath. deploy/stack is taken from the reactor (its target/classes, hence
-# the compile phase), so touchpoint-stack need not be installed. Rebuilt when a pom changed.
+# journey-service's test classpath. deploy/stack and deploy/conventions are taken from the reactor (their target/classes and
+# test-classes, hence the test-compile phase), so nothing need be installed. Rebuilt when a pom changed.
 CP_FILE="$ROOT/journey-service/target/bench.classpath"
 if [[ ! -s "$CP_FILE" || -n "${REBUILD:-}" || pom.xml -nt "$CP_FILE" || journey-service/pom.xml -nt "$CP_FILE" \
-      || deploy/stack/pom.xml -nt "$CP_FILE" || ! -d deploy/stack/target/classes ]]; then
+      || deploy/stack/pom.xml -nt "$CP_FILE" || deploy/conventions/pom.xml -nt "$CP_FILE" || ! -d deploy/stack/target/classes ]]; then
   rm -f "$CP_FILE"
-  if ! "${MVN[@]}" -pl deploy/stack,journey-service compile dependency:build-classpath -Dmdep.includeScope=test \
+  if ! "${MVN[@]}" -pl deploy/stack,deploy/conventions,journey-service test-compile dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile=target/bench.classpath; then
     echo "run.sh: could not build the bench's classpath (Maven's error above)" >&2
     exit 1

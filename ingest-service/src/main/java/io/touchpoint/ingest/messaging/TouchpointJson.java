@@ -2,6 +2,10 @@ package io.touchpoint.ingest.messaging;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -10,6 +14,8 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.touchpoint.ingest.config.Channel;
+import io.touchpoint.ingest.service.CallType;
 import io.touchpoint.ingest.service.JsonPart;
 import io.touchpoint.ingest.service.PreparedTouchpoint;
 import io.touchpoint.ingest.service.Touchpoint;
@@ -43,44 +49,70 @@ public final class TouchpointJson {
     private static final SerializableString SENT_AT = new SerializedString("sentAt");
     private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
     private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+    private static final Map<CallType, SerializableString> TYPES = new EnumMap<>(CallType.class);
+    private static final Map<Channel, SerializableString> CHANNELS = new EnumMap<>(Channel.class);
+
+    static {
+        for (CallType type : CallType.values()) {
+            TYPES.put(type, new SerializedString(type.wire()));
+        }
+        for (Channel channel : Channel.values()) {
+            CHANNELS.put(channel, new SerializedString(channel.wire()));
+        }
+    }
 
     private TouchpointJson() {
     }
 
     /** A touchpoint, ready to send: its dedup key, its record key and the record's bytes. */
     public static PreparedTouchpoint prepare(Touchpoint t) {
-        return new PreparedTouchpoint(t.messageId(), t.generatedId(), t.type(), t.customerKey(), write(t));
+        return prepare(List.of(t)).get(0);
     }
 
-    static byte[] write(Touchpoint t) {
+    /** The touchpoints of one request, ready to send, written by one generator. */
+    public static List<PreparedTouchpoint> prepare(List<Touchpoint> touchpoints) {
+        List<PreparedTouchpoint> prepared = new ArrayList<>(touchpoints.size());
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.setCodec(MAPPER);
-            g.writeStartObject();
-            g.writeFieldName(SCHEMA_VERSION);
-            g.writeNumber(t.schemaVersion());
-            string(g, MESSAGE_ID, t.messageId());
-            string(g, TYPE, t.type().wire());
-            string(g, EVENT, t.event());
-            string(g, CHANNEL, t.channel().wire());
-            string(g, SOURCE_ID, t.sourceId());
-            string(g, USER_ID, t.userId());
-            string(g, ANONYMOUS_ID, t.anonymousId());
-            string(g, PREVIOUS_ID, t.previousId());
-            string(g, GROUP_ID, t.groupId());
-            object(g, TRAITS, t.traits());
-            object(g, PROPERTIES, t.properties());
-            object(g, CONTEXT, t.context());
-            object(g, INTEGRATIONS, t.integrations());
-            string(g, ORIGINAL_TIMESTAMP, t.originalTimestamp());
-            string(g, SENT_AT, t.sentAt());
-            string(g, RECEIVED_AT, t.receivedAt());
-            string(g, TIMESTAMP, t.timestamp());
-            g.writeEndObject();
+            g.setRootValueSeparator(null);
+            for (Touchpoint t : touchpoints) {
+                write(g, t);
+                g.flush();
+                prepared.add(new PreparedTouchpoint(t.messageId(), t.generatedId(), t.type(), t.customerKey(),
+                        out.toByteArray()));
+                out.reset();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a touchpoint", e);
         }
-        return out.toByteArray();
+        return prepared;
+    }
+
+    private static void write(JsonGenerator g, Touchpoint t) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName(SCHEMA_VERSION);
+        g.writeNumber(t.schemaVersion());
+        string(g, MESSAGE_ID, t.messageId());
+        g.writeFieldName(TYPE);
+        g.writeString(TYPES.get(t.type()));
+        string(g, EVENT, t.event());
+        g.writeFieldName(CHANNEL);
+        g.writeString(CHANNELS.get(t.channel()));
+        string(g, SOURCE_ID, t.sourceId());
+        string(g, USER_ID, t.userId());
+        string(g, ANONYMOUS_ID, t.anonymousId());
+        string(g, PREVIOUS_ID, t.previousId());
+        string(g, GROUP_ID, t.groupId());
+        object(g, TRAITS, t.traits());
+        object(g, PROPERTIES, t.properties());
+        object(g, CONTEXT, t.context());
+        object(g, INTEGRATIONS, t.integrations());
+        string(g, ORIGINAL_TIMESTAMP, t.originalTimestamp());
+        string(g, SENT_AT, t.sentAt());
+        string(g, RECEIVED_AT, t.receivedAt());
+        string(g, TIMESTAMP, t.timestamp());
+        g.writeEndObject();
     }
 
     private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {

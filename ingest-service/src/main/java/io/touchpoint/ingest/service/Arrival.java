@@ -38,6 +38,16 @@ public final class Arrival {
         return clientIp;
     }
 
+    /** {@code receivedAt} as the record writes it, formatted once per request. */
+    String receivedAtText() {
+        if (receivedAtText == null) {
+            receivedAtText = EventTime.format(receivedAt);
+        }
+        return receivedAtText;
+    }
+
+    private String receivedAtText;
+
     /**
      * A new version-4 UUID. One random draw per request, numbered per event (the number is XORed
      * into the low bits): a SecureRandom draw per event of a batch costs more than the rest of its

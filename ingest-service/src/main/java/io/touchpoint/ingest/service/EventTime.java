@@ -55,9 +55,9 @@ public final class EventTime {
 
     /**
      * The shape every SDK sends ({@code 2026-11-23T10:00:00.123Z}, fraction and offset optional in
-     * form), read without a DateTimeFormatter: that parse was a fifth of ingest's CPU per event under
-     * load. Anything else, and anything invalid, returns null so the strict parser decides (and
-     * reports the error) exactly as before.
+     * form), read without a DateTimeFormatter, whose parse costs more than all other rules of an
+     * event (ADR 0023). Anything else, and anything invalid, returns null so the strict parser
+     * decides (and reports the error).
      */
     static Instant parseCommon(String s) {
         int n = s.length();
@@ -130,32 +130,26 @@ public final class EventTime {
         }
     }
 
+    /**
+     * {@link #format} of an instant parsed from {@code text}: the text itself when it already is in
+     * that form, as {@code Date.toISOString()} writes it (every JavaScript SDK sends that).
+     */
+    public static String format(Instant instant, String text) {
+        if (instant != null && text != null && text.length() == 24 && text.charAt(19) == '.' && text.charAt(23) == 'Z'
+                && text.charAt(10) == 'T') {
+            return text;
+        }
+        return format(instant);
+    }
+
     /** ISO-8601 UTC with milliseconds, e.g. {@code 2026-11-23T10:00:00.000Z}; null stays null. */
     public static String format(Instant instant) {
         if (instant == null) {
             return null;
         }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
-        if (t.getYear() < 0 || t.getYear() > 9999) {
-            return WIRE.format(instant.truncatedTo(ChronoUnit.MILLIS));
-        }
-        // by hand: the formatter showed up in the CPU profile under load
-        StringBuilder b = new StringBuilder(24);
-        pad(b, t.getYear(), 4).append('-');
-        pad(b, t.getMonthValue(), 2).append('-');
-        pad(b, t.getDayOfMonth(), 2).append('T');
-        pad(b, t.getHour(), 2).append(':');
-        pad(b, t.getMinute(), 2).append(':');
-        pad(b, t.getSecond(), 2).append('.');
-        return pad(b, instant.getNano() / 1_000_000, 3).append('Z').toString();
-    }
-
-    /**
-     * {@code "2026-11-23T10:00:00.000Z"} (with the quotes) as JSON bytes, for an instant given as
-     * epoch seconds and milliseconds; the same text as {@link #format}, without a formatter or a
-     * String (civil date from days, H. Hinnant's algorithm).
-     */
-    static byte[] formatQuoted(long epochSecond, int millis) {
+        // by hand, as parseCommon: the formatter costs more than the rest of the record (ADR 0023);
+        // the civil date from days is H. Hinnant's algorithm
+        long epochSecond = instant.getEpochSecond();
         long days = Math.floorDiv(epochSecond, 86_400);
         int secondOfDay = (int) Math.floorMod(epochSecond, 86_400);
         long z = days + 719_468;
@@ -168,27 +162,24 @@ public final class EventTime {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
         if (year < 0 || year > 9999) {
-            return ("\"" + format(Instant.ofEpochSecond(epochSecond, millis * 1_000_000L)) + "\"")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return WIRE.format(instant.truncatedTo(ChronoUnit.MILLIS));
         }
-        byte[] b = new byte[26];
-        b[0] = '"';
-        digits(b, 1, (int) year, 4);
-        b[5] = '-';
-        digits(b, 6, month, 2);
-        b[8] = '-';
-        digits(b, 9, day, 2);
-        b[11] = 'T';
-        digits(b, 12, secondOfDay / 3600, 2);
-        b[14] = ':';
-        digits(b, 15, secondOfDay / 60 % 60, 2);
-        b[17] = ':';
-        digits(b, 18, secondOfDay % 60, 2);
-        b[20] = '.';
-        digits(b, 21, millis, 3);
-        b[24] = 'Z';
-        b[25] = '"';
-        return b;
+        byte[] b = new byte[24];
+        digits(b, 0, (int) year, 4);
+        b[4] = '-';
+        digits(b, 5, month, 2);
+        b[7] = '-';
+        digits(b, 8, day, 2);
+        b[10] = 'T';
+        digits(b, 11, secondOfDay / 3600, 2);
+        b[13] = ':';
+        digits(b, 14, secondOfDay / 60 % 60, 2);
+        b[16] = ':';
+        digits(b, 17, secondOfDay % 60, 2);
+        b[19] = '.';
+        digits(b, 20, instant.getNano() / 1_000_000, 3);
+        b[23] = 'Z';
+        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static void digits(byte[] b, int at, int value, int width) {
@@ -196,13 +187,5 @@ public final class EventTime {
             b[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
-    }
-
-    private static StringBuilder pad(StringBuilder b, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            b.append('0');
-        }
-        return b.append(digits);
     }
 }

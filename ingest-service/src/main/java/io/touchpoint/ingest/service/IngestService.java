@@ -156,9 +156,7 @@ public class IngestService {
     private Items items(byte[] body, Arrival arrival) {
         TouchpointNormaliser.BatchItems batch = normaliser.batch(body, arrival);
         Items items = new Items(batch.accepted().size());
-        for (Touchpoint t : batch.accepted()) {
-            items.accepted.add(TouchpointJson.prepare(t));
-        }
+        items.accepted.addAll(TouchpointJson.prepare(batch.accepted()));
         for (TouchpointNormaliser.Refusal r : batch.refused()) {
             items.errors.add(new BatchResult.ItemError(r.index(), r.rejection().reason().code(), r.rejection().detail()));
             items.refusals.add(rejectedRecord(r.typeTag(), arrival.source(), arrival.receivedAt(), r.rejection(),
@@ -222,7 +220,7 @@ public class IngestService {
 
     /** The webhook path's touchpoints, built as trees. */
     public Uni<Void> publishTouchpoints(AuthenticatedSource source, List<Touchpoint> touchpoints) {
-        return publishAll(source, touchpoints.stream().map(TouchpointJson::prepare).toList());
+        return publishAll(source, TouchpointJson.prepare(touchpoints));
     }
 
     private void countEvents(AuthenticatedSource source, List<PreparedTouchpoint> touchpoints, Outcome outcome) {

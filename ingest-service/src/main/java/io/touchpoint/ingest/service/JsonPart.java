@@ -9,6 +9,7 @@ import java.util.Arrays;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the record as they were sent, so an object is neither built as a tree nor written again unless a
  * rule changes it.
  */
-public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.Tree {
+public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, JsonPart.Tree {
 
     private static final ObjectMapper TREES = new ObjectMapper();
 
@@ -87,29 +88,8 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.Tree {
                 return new Tree(changed);
             }
             // no ip member yet: the bytes as sent, the member appended before the closing brace
-            byte[] member = newIp == null ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
-                    : quoted(newIp);
-            byte[] head = ("\"ip\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            int keep = empty ? 1 : end - 1 - start;
-            byte[] out = Arrays.copyOfRange(body, start, start + keep + (empty ? 0 : 1) + head.length + member.length + 1);
-            int at = keep;
-            if (!empty) {
-                out[at++] = ',';
-            }
-            System.arraycopy(head, 0, out, at, head.length);
-            at += head.length;
-            System.arraycopy(member, 0, out, at, member.length);
-            out[at + member.length] = '}';
-            return new Sent(out, 0, out.length, false, true, newIp);
-        }
-
-        private static byte[] quoted(String s) {
-            byte[] inner = JsonStringEncoder.getInstance().quoteAsUTF8(s);
-            byte[] q = new byte[inner.length + 2];
-            q[0] = '"';
-            System.arraycopy(inner, 0, q, 1, inner.length);
-            q[q.length - 1] = '"';
-            return q;
+            return new WithIp(empty ? new Sent(body, start, start + 1, true, false, null)
+                    : new Sent(body, start, end - 1, false, false, null), empty, newIp);
         }
 
         @Override
@@ -198,6 +178,57 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.Tree {
         @Override
         public int putQuotedUTF8(ByteBuffer buffer) {
             throw new UnsupportedOperationException("raw JSON is written unquoted");
+        }
+    }
+
+    /** An object as sent, without its closing brace, then an {@code ip} member it did not have. */
+    static final class WithIp extends JsonPart {
+        private static final SerializableString IP_MEMBER = new SerializedString(",\"ip\":");
+        private static final SerializableString FIRST_IP_MEMBER = new SerializedString("\"ip\":");
+        private static final SerializableString NULL = new SerializedString("null");
+        private final Sent head;
+        private final boolean first;
+        private final String ip;
+
+        WithIp(Sent head, boolean first, String ip) {
+            this.head = head;
+            this.first = first;
+            this.ip = ip;
+        }
+
+        @Override
+        public ObjectNode tree() {
+            try {
+                ObjectNode tree = (ObjectNode) TREES.readTree(head.getValue() + "}");
+                tree.put("ip", ip);
+                return tree;
+            } catch (IOException e) {
+                throw new UncheckedIOException("bytes Jackson has read once could not be read again", e);
+            }
+        }
+
+        @Override
+        String ipText() {
+            return ip;
+        }
+
+        @Override
+        JsonPart withIp(String newIp) {
+            return new WithIp(head, first, newIp);
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            g.writeRawValue(head);
+            g.writeRaw(first ? FIRST_IP_MEMBER : IP_MEMBER);
+            if (ip == null) {
+                g.writeRaw(NULL);
+            } else {
+                g.writeRaw('"');
+                g.writeRaw(new String(JsonStringEncoder.getInstance().quoteAsString(ip)));
+                g.writeRaw('"');
+            }
+            g.writeRaw('}');
         }
     }
 

@@ -72,10 +72,11 @@ public final class SegmentFields {
     /** Deepest nesting among the members the rules do not read (they count for the depth limit only). */
     int otherDepth;
 
-    private final JsonToken[] kinds = new JsonToken[Field.ALL.length];
-    private final String[] texts = new String[Field.ALL.length];
-    private final JsonPart[] parts = new JsonPart[Field.ALL.length];
-    private final int[] depths = new int[Field.ALL.length];
+    private static final JsonToken[] TOKENS = JsonToken.values();
+    // per field: its token's ordinal + 1 (0: absent), its text or part, its depth
+    private final byte[] kinds = new byte[Field.ALL.length];
+    private final Object[] values = new Object[Field.ALL.length];
+    private final short[] depths = new short[Field.ALL.length];
 
     SegmentFields(byte[] body) {
         this.body = body;
@@ -83,23 +84,24 @@ public final class SegmentFields {
 
     /** The token of a field's value; null when the field is absent. */
     public JsonToken kind(Field f) {
-        return kinds[f.ordinal()];
+        int k = kinds[f.ordinal()];
+        return k == 0 ? null : TOKENS[k - 1];
     }
 
     /** The field holds a value other than JSON null. */
     public boolean present(Field f) {
-        JsonToken k = kinds[f.ordinal()];
+        JsonToken k = kind(f);
         return k != null && k != JsonToken.VALUE_NULL;
     }
 
     /** The text of a scalar field (null for absent, null, objects and arrays). */
     public String text(Field f) {
-        return texts[f.ordinal()];
+        return values[f.ordinal()] instanceof String s ? s : null;
     }
 
     /** The value of an object field (null unless it is a JSON object). */
     public JsonPart part(Field f) {
-        return parts[f.ordinal()];
+        return values[f.ordinal()] instanceof JsonPart p ? p : null;
     }
 
     int depth(Field f) {
@@ -107,25 +109,22 @@ public final class SegmentFields {
     }
 
     void scalar(Field f, JsonToken kind, String text) {
-        kinds[f.ordinal()] = kind;
-        texts[f.ordinal()] = text;
-        parts[f.ordinal()] = null;
+        kinds[f.ordinal()] = (byte) (kind.ordinal() + 1);
+        values[f.ordinal()] = text;
         depths[f.ordinal()] = 0;
     }
 
     void container(Field f, JsonToken kind, JsonPart part, int depth) {
-        kinds[f.ordinal()] = kind;
-        texts[f.ordinal()] = null;
-        parts[f.ordinal()] = part;
-        depths[f.ordinal()] = depth;
+        kinds[f.ordinal()] = (byte) (kind.ordinal() + 1);
+        values[f.ordinal()] = part;
+        depths[f.ordinal()] = (short) depth;
     }
 
     /** Copies another call's field here (a batch-level default taken by an item). */
     void copy(Field f, SegmentFields from) {
         int i = f.ordinal();
         kinds[i] = from.kinds[i];
-        texts[i] = from.texts[i];
-        parts[i] = from.parts[i];
+        values[i] = from.values[i];
         depths[i] = from.depths[i];
     }
 

@@ -43,7 +43,8 @@ public final class SegmentReader {
         this.batchNestingLimit = 2 * maxNestingDepth + 2;
         this.calls = factory(maxNestingDepth);
         this.batches = factory(batchNestingLimit);
-        this.trees = JsonMapper.builder(calls)
+        this.trees = JsonMapper.builder(factory(maxNestingDepth).rebuild()
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
@@ -52,7 +53,6 @@ public final class SegmentReader {
     private static JsonFactory factory(int maxNestingDepth) {
         return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
     }
 
@@ -66,12 +66,13 @@ public final class SegmentReader {
             throw new EventRejectedException(RejectionReason.INVALID_JSON, EMPTY_BODY);
         }
         try (JsonParser p = calls.createParser(body)) {
-            JsonToken first = p.nextToken();
+            Keys k = new Keys(p);
+            JsonToken first = k.next();
             if (first != JsonToken.START_OBJECT) {
                 throw notAnObject(p, first);
             }
             SegmentFields call = new SegmentFields(body);
-            readObject(p, call);
+            readObject(k, call);
             requireEnd(p);
             return call;
         } catch (IOException e) {
@@ -85,7 +86,8 @@ public final class SegmentReader {
             throw new EventRejectedException(RejectionReason.INVALID_JSON, EMPTY_BODY);
         }
         try (JsonParser p = batches.createParser(body)) {
-            JsonToken first = p.nextToken();
+            Keys k = new Keys(p);
+            JsonToken first = k.next();
             if (first != JsonToken.START_OBJECT) {
                 throw first == null ? new EventRejectedException(RejectionReason.INVALID_JSON, EMPTY_BODY)
                         : new EventRejectedException(RejectionReason.INVALID_JSON,
@@ -94,28 +96,28 @@ public final class SegmentReader {
             SegmentFields defaults = new SegmentFields(body);
             JsonToken batchKind = null;
             List<SegmentFields> items = List.of();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            while (k.next() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                JsonToken value = p.nextToken();
+                JsonToken value = k.next();
                 if ("batch".equals(name)) {
                     batchKind = value;
                     if (value == JsonToken.START_ARRAY) {
                         items = new ArrayList<>();
                         JsonToken t;
-                        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                        while ((t = k.next()) != JsonToken.END_ARRAY) {
                             SegmentFields item = new SegmentFields(body);
                             if (t == JsonToken.START_OBJECT) {
-                                readObject(p, item);
+                                readObject(k, item);
                             } else {
-                                readOther(p, item, t);
+                                readOther(k, item, t);
                             }
                             items.add(item);
                         }
                     } else {
-                        skip(p, value);
+                        skip(k, value);
                     }
                 } else {
-                    member(p, defaults, name, value);
+                    member(k, defaults, name, value);
                 }
             }
             requireEnd(p);
@@ -147,23 +149,25 @@ public final class SegmentReader {
     }
 
     /** Reads the object at the parser's START_OBJECT into {@code into}, up to and including its END_OBJECT. */
-    private void readObject(JsonParser p, SegmentFields into) throws IOException {
+    private static void readObject(Keys k, SegmentFields into) throws IOException {
+        JsonParser p = k.parser;
         into.kind = JsonToken.START_OBJECT;
         into.start = offset(p.currentTokenLocation());
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        while (k.next() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            member(p, into, name, p.nextToken());
+            member(k, into, name, k.next());
         }
         into.end = offset(p.currentLocation());
         into.depth = into.currentDepth();
     }
 
     /** A batch item that is not an object: only its kind and extent matter (it is refused). */
-    private void readOther(JsonParser p, SegmentFields into, JsonToken t) throws IOException {
+    private static void readOther(Keys k, SegmentFields into, JsonToken t) throws IOException {
+        JsonParser p = k.parser;
         into.kind = t;
         into.start = offset(p.currentTokenLocation());
         if (t.isStructStart()) {
-            into.depth = skip(p, t);
+            into.depth = skip(k, t);
         } else {
             p.finishToken();
         }
@@ -171,19 +175,92 @@ public final class SegmentReader {
     }
 
     /** One member of an object, its value at the current token. */
-    private void member(JsonParser p, SegmentFields into, String name, JsonToken value) throws IOException {
+    private static void member(Keys k, SegmentFields into, String name, JsonToken value) throws IOException {
+        JsonParser p = k.parser;
         Field field = Field.of(name);
         if (field == null) {
-            into.otherDepth = Math.max(into.otherDepth, skip(p, value));
+            into.otherDepth = Math.max(into.otherDepth, skip(k, value));
         } else if (value == JsonToken.START_OBJECT) {
             int start = offset(p.currentTokenLocation());
-            ObjectScan scan = scanObject(p, field == Field.CONTEXT);
+            ObjectScan scan = scanObject(k, field == Field.CONTEXT);
             into.container(field, value, new JsonPart.Sent(into.body, start, offset(p.currentLocation()),
                     scan.members == 0, scan.hasIp, scan.ip), scan.depth);
         } else if (value == JsonToken.START_ARRAY) {
-            into.container(field, value, null, skip(p, value));
+            into.container(field, value, null, skip(k, value));
         } else {
             into.scalar(field, value, text(p, value));
+        }
+    }
+
+    /**
+     * The parser's tokens, refusing a key given twice in one object: which userId would it be? What
+     * Jackson's {@code STRICT_DUPLICATE_DETECTION} refuses, without a hash set for every object of
+     * every event (names are compared as decoded, so {@code "a"} and {@code "\\u0061"} are one key).
+     */
+    private static final class Keys {
+        private static final int SMALL = 16;
+        final JsonParser parser;
+        private String[][] names = new String[8][];
+        private int[] counts = new int[8];
+        private java.util.Set<String>[] large = newSets(8);
+
+        Keys(JsonParser parser) {
+            this.parser = parser;
+        }
+
+        JsonToken next() throws IOException {
+            JsonToken t = parser.nextToken();
+            if (t == JsonToken.START_OBJECT) {
+                int depth = parser.getParsingContext().getNestingDepth();
+                if (depth >= counts.length) {
+                    grow(depth);
+                }
+                counts[depth] = 0;
+                large[depth] = null;
+            } else if (t == JsonToken.FIELD_NAME) {
+                add(parser.getParsingContext().getNestingDepth(), parser.currentName());
+            }
+            return t;
+        }
+
+        private void add(int depth, String name) throws IOException {
+            int n = counts[depth];
+            if (n < SMALL) {
+                String[] seen = names[depth];
+                if (seen == null) {
+                    seen = names[depth] = new String[SMALL];
+                }
+                for (int i = 0; i < n; i++) {
+                    if (seen[i].equals(name)) {
+                        throw duplicate(name);
+                    }
+                }
+                seen[n] = name;
+            } else {
+                if (large[depth] == null) {
+                    large[depth] = new java.util.HashSet<>(java.util.Arrays.asList(names[depth]));
+                }
+                if (!large[depth].add(name)) {
+                    throw duplicate(name);
+                }
+            }
+            counts[depth] = n + 1;
+        }
+
+        private JsonProcessingException duplicate(String name) {
+            return new com.fasterxml.jackson.core.JsonParseException(parser, "Duplicate field '" + name + "'");
+        }
+
+        private void grow(int depth) {
+            int size = Math.max(depth + 1, counts.length * 2);
+            names = java.util.Arrays.copyOf(names, size);
+            counts = java.util.Arrays.copyOf(counts, size);
+            large = java.util.Arrays.copyOf(large, size);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static java.util.Set<String>[] newSets(int n) {
+            return new java.util.Set[n];
         }
     }
 
@@ -196,21 +273,22 @@ public final class SegmentReader {
     }
 
     /** Reads through the object at START_OBJECT; with {@code ip}, notes its top-level member {@code ip}. */
-    private static ObjectScan scanObject(JsonParser p, boolean ip) throws IOException {
+    private static ObjectScan scanObject(Keys k, boolean ip) throws IOException {
+        JsonParser p = k.parser;
         ObjectScan scan = new ObjectScan();
         int open = 1;
         int deepest = 1;
         while (open > 0) {
-            JsonToken t = p.nextToken();
+            JsonToken t = k.next();
             if (t == JsonToken.FIELD_NAME) {
                 if (open == 1) {
                     scan.members++;
                     if (ip && "ip".equals(p.currentName())) {
-                        JsonToken v = p.nextToken();
+                        JsonToken v = k.next();
                         scan.hasIp = true;
                         if (v.isStructStart()) {
                             scan.ip = ""; // as JsonNode.asText() gives a container
-                            deepest = Math.max(deepest, 1 + skip(p, v));
+                            deepest = Math.max(deepest, 1 + skip(k, v));
                         } else {
                             scan.ip = v == JsonToken.VALUE_NULL ? null : text(p, v);
                         }
@@ -227,14 +305,14 @@ public final class SegmentReader {
     }
 
     /** Skips the value at the current token; returns its depth (0 for a scalar). */
-    private static int skip(JsonParser p, JsonToken value) throws IOException {
+    private static int skip(Keys k, JsonToken value) throws IOException {
         if (!value.isStructStart()) {
             return 0;
         }
         int open = 1;
         int deepest = 1;
         while (open > 0) {
-            JsonToken t = p.nextToken();
+            JsonToken t = k.next();
             if (t.isStructStart()) {
                 deepest = Math.max(deepest, ++open);
             } else if (t.isStructEnd()) {

@@ -220,8 +220,8 @@ public final class TouchpointNormaliser {
         }
 
         boolean aliasUsed = call.text(Field.TIMESTAMP) == null && call.text(Field.ORIGINAL_TIMESTAMP) != null;
-        Instant original = timestamp(aliasUsed ? "originalTimestamp" : "timestamp",
-                call.text(aliasUsed ? Field.ORIGINAL_TIMESTAMP : Field.TIMESTAMP));
+        String originalText = call.text(aliasUsed ? Field.ORIGINAL_TIMESTAMP : Field.TIMESTAMP);
+        Instant original = timestamp(aliasUsed ? "originalTimestamp" : "timestamp", originalText);
         Instant sentAt = timestamp("sentAt", call.text(Field.SENT_AT));
         Instant receivedAt = arrival.receivedAt();
         Instant corrected = EventTime.corrected(receivedAt, original, sentAt);
@@ -236,8 +236,9 @@ public final class TouchpointNormaliser {
         return new Touchpoint(Touchpoint.SCHEMA_VERSION, messageId, type, event, source.channel(), source.id(),
                 userId, anonymousId, previousId, groupId, call.part(Field.TRAITS), call.part(Field.PROPERTIES),
                 withClientIp(call.part(Field.CONTEXT), arrival.clientIp(), source.anonymiseIp()),
-                call.part(Field.INTEGRATIONS), EventTime.format(original), EventTime.format(sentAt),
-                EventTime.format(receivedAt), EventTime.format(corrected), generated);
+                call.part(Field.INTEGRATIONS), EventTime.format(original, originalText), EventTime.format(sentAt),
+                arrival.receivedAtText(), corrected == original ? EventTime.format(original, originalText)
+                        : EventTime.format(corrected), generated);
     }
 
     /**

@@ -49,23 +49,4 @@ class EventTimeFastPathTest {
             assertEquals(WIRE.format(instant.truncatedTo(ChronoUnit.MILLIS)), EventTime.format(instant));
         }
     }
-
-    @Test
-    void formatsQuotedBytesLikeTheFormatterAcrossTheRange() {
-        Random random = new Random(7);
-        long min = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
-        long max = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
-        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999Z"),
-                Instant.parse("2024-02-29T23:59:59.999Z"), Instant.parse("2000-03-01T00:00:00Z"),
-                Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z")));
-        for (int i = 0; i < 10_000; i++) {
-            instants.add(Instant.ofEpochSecond(min + (long) (random.nextDouble() * (max - min)),
-                    random.nextInt(1_000_000_000)));
-        }
-        for (Instant instant : instants) {
-            assertEquals("\"" + WIRE.format(instant.truncatedTo(ChronoUnit.MILLIS)) + "\"", new String(
-                    EventTime.formatQuoted(instant.getEpochSecond(), instant.getNano() / 1_000_000),
-                    java.nio.charset.StandardCharsets.US_ASCII), instant.toString());
-        }
-    }
 }
