@@ -31,34 +31,39 @@ public final class TouchpointJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
-    private static final SerializableString SCHEMA_VERSION = new SerializedString("schemaVersion");
-    private static final SerializableString MESSAGE_ID = new SerializedString("messageId");
-    private static final SerializableString TYPE = new SerializedString("type");
-    private static final SerializableString EVENT = new SerializedString("event");
-    private static final SerializableString CHANNEL = new SerializedString("channel");
-    private static final SerializableString SOURCE_ID = new SerializedString("sourceId");
-    private static final SerializableString USER_ID = new SerializedString("userId");
-    private static final SerializableString ANONYMOUS_ID = new SerializedString("anonymousId");
-    private static final SerializableString PREVIOUS_ID = new SerializedString("previousId");
-    private static final SerializableString GROUP_ID = new SerializedString("groupId");
-    private static final SerializableString TRAITS = new SerializedString("traits");
-    private static final SerializableString PROPERTIES = new SerializedString("properties");
-    private static final SerializableString CONTEXT = new SerializedString("context");
-    private static final SerializableString INTEGRATIONS = new SerializedString("integrations");
-    private static final SerializableString ORIGINAL_TIMESTAMP = new SerializedString("originalTimestamp");
-    private static final SerializableString SENT_AT = new SerializedString("sentAt");
-    private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
-    private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+    // the record's fixed parts, pre-encoded: the generator escapes only the values
+    private static final SerializableString HEAD = raw("{\"schemaVersion\":" + Touchpoint.SCHEMA_VERSION + ",\"messageId\":");
+    private static final SerializableString EVENT = raw(",\"event\":");
+    private static final SerializableString CHANNEL = raw(",\"channel\":");
+    private static final SerializableString SOURCE_ID = raw(",\"sourceId\":");
+    private static final SerializableString USER_ID = raw(",\"userId\":");
+    private static final SerializableString ANONYMOUS_ID = raw(",\"anonymousId\":");
+    private static final SerializableString PREVIOUS_ID = raw(",\"previousId\":");
+    private static final SerializableString GROUP_ID = raw(",\"groupId\":");
+    private static final SerializableString TRAITS = raw(",\"traits\":");
+    private static final SerializableString PROPERTIES = raw(",\"properties\":");
+    private static final SerializableString CONTEXT = raw(",\"context\":");
+    private static final SerializableString INTEGRATIONS = raw(",\"integrations\":");
+    private static final SerializableString ORIGINAL_TIMESTAMP = raw(",\"originalTimestamp\":");
+    private static final SerializableString SENT_AT = raw(",\"sentAt\":");
+    private static final SerializableString RECEIVED_AT = raw(",\"receivedAt\":");
+    private static final SerializableString TIMESTAMP = raw(",\"timestamp\":");
+    private static final SerializableString NULL = raw("null");
+    private static final SerializableString END = raw("}");
     private static final Map<CallType, SerializableString> TYPES = new EnumMap<>(CallType.class);
     private static final Map<Channel, SerializableString> CHANNELS = new EnumMap<>(Channel.class);
 
     static {
         for (CallType type : CallType.values()) {
-            TYPES.put(type, new SerializedString(type.wire()));
+            TYPES.put(type, raw(",\"type\":\"" + type.wire() + "\""));
         }
         for (Channel channel : Channel.values()) {
-            CHANNELS.put(channel, new SerializedString(channel.wire()));
+            CHANNELS.put(channel, raw("\"" + channel.wire() + "\""));
         }
+    }
+
+    private static SerializableString raw(String json) {
+        return new SerializedString(json);
     }
 
     private TouchpointJson() {
@@ -89,16 +94,17 @@ public final class TouchpointJson {
         return prepared;
     }
 
+    /**
+     * One record as a root value: the fixed parts raw, the values through the generator (strings
+     * escaped, trees written), so the generator's per-field bookkeeping is skipped.
+     */
     private static void write(JsonGenerator g, Touchpoint t) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(SCHEMA_VERSION);
-        g.writeNumber(t.schemaVersion());
-        string(g, MESSAGE_ID, t.messageId());
-        g.writeFieldName(TYPE);
-        g.writeString(TYPES.get(t.type()));
+        g.writeRaw(HEAD);
+        g.writeString(t.messageId());
+        g.writeRaw(TYPES.get(t.type()));
         string(g, EVENT, t.event());
-        g.writeFieldName(CHANNEL);
-        g.writeString(CHANNELS.get(t.channel()));
+        g.writeRaw(CHANNEL);
+        g.writeRaw(CHANNELS.get(t.channel()));
         string(g, SOURCE_ID, t.sourceId());
         string(g, USER_ID, t.userId());
         string(g, ANONYMOUS_ID, t.anonymousId());
@@ -112,22 +118,22 @@ public final class TouchpointJson {
         string(g, SENT_AT, t.sentAt());
         string(g, RECEIVED_AT, t.receivedAt());
         string(g, TIMESTAMP, t.timestamp());
-        g.writeEndObject();
+        g.writeRaw(END);
     }
 
     private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {
-        g.writeFieldName(name);
+        g.writeRaw(name);
         if (value == null) {
-            g.writeNull();
+            g.writeRaw(NULL);
         } else {
             g.writeString(value);
         }
     }
 
     private static void object(JsonGenerator g, SerializableString name, JsonPart value) throws IOException {
-        g.writeFieldName(name);
+        g.writeRaw(name);
         if (value == null) {
-            g.writeNull();
+            g.writeRaw(NULL);
         } else {
             value.write(g);
         }

@@ -42,7 +42,7 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
     /** This object with {@code ip} set to {@code ip} (null: JSON null). */
     abstract JsonPart withIp(String ip);
 
-    /** Writes the object as the value of the current field. */
+    /** Writes the object where the generator stands (its caller wrote the field name). */
     public abstract void write(JsonGenerator g) throws IOException;
 
     /** The object's bytes as the client sent them (already read by Jackson: valid, no duplicate keys). */
@@ -94,7 +94,7 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
 
         @Override
         public void write(JsonGenerator g) throws IOException {
-            g.writeRawValue(this);
+            g.writeRaw(this);
         }
 
         // SerializableString, as the generator reads raw bytes
@@ -219,7 +219,7 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
 
         @Override
         public void write(JsonGenerator g) throws IOException {
-            g.writeRawValue(head);
+            g.writeRaw(head);
             g.writeRaw(first ? FIRST_IP_MEMBER : IP_MEMBER);
             if (ip == null) {
                 g.writeRaw(NULL);
