@@ -1,6 +1,7 @@
 package io.touchpoint.ingest.messaging;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -82,7 +83,7 @@ public final class TouchpointJson {
             g.setCodec(MAPPER);
             g.setRootValueSeparator(null);
             for (Touchpoint t : touchpoints) {
-                write(g, t);
+                write(g, out, t);
                 g.flush();
                 prepared.add(new PreparedTouchpoint(t.messageId(), t.generatedId(), t.type(), t.customerKey(),
                         out.toByteArray()));
@@ -98,7 +99,7 @@ public final class TouchpointJson {
      * One record as a root value: the fixed parts raw, the values through the generator (strings
      * escaped, trees written), so the generator's per-field bookkeeping is skipped.
      */
-    private static void write(JsonGenerator g, Touchpoint t) throws IOException {
+    private static void write(JsonGenerator g, OutputStream out, Touchpoint t) throws IOException {
         g.writeRaw(HEAD);
         g.writeString(t.messageId());
         g.writeRaw(TYPES.get(t.type()));
@@ -110,10 +111,10 @@ public final class TouchpointJson {
         string(g, ANONYMOUS_ID, t.anonymousId());
         string(g, PREVIOUS_ID, t.previousId());
         string(g, GROUP_ID, t.groupId());
-        object(g, TRAITS, t.traits());
-        object(g, PROPERTIES, t.properties());
-        object(g, CONTEXT, t.context());
-        object(g, INTEGRATIONS, t.integrations());
+        object(g, out, TRAITS, t.traits());
+        object(g, out, PROPERTIES, t.properties());
+        object(g, out, CONTEXT, t.context());
+        object(g, out, INTEGRATIONS, t.integrations());
         string(g, ORIGINAL_TIMESTAMP, t.originalTimestamp());
         string(g, SENT_AT, t.sentAt());
         string(g, RECEIVED_AT, t.receivedAt());
@@ -130,12 +131,12 @@ public final class TouchpointJson {
         }
     }
 
-    private static void object(JsonGenerator g, SerializableString name, JsonPart value) throws IOException {
+    private static void object(JsonGenerator g, OutputStream out, SerializableString name, JsonPart value) throws IOException {
         g.writeRaw(name);
         if (value == null) {
             g.writeRaw(NULL);
         } else {
-            value.write(g);
+            value.write(g, out);
         }
     }
 }

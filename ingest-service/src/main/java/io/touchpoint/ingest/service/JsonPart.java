@@ -3,7 +3,6 @@ package io.touchpoint.ingest.service;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -42,11 +41,23 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
     /** This object with {@code ip} set to {@code ip} (null: JSON null). */
     abstract JsonPart withIp(String ip);
 
-    /** Writes the object where the generator stands (its caller wrote the field name). */
-    public abstract void write(JsonGenerator g) throws IOException;
+    /**
+     * Writes the object where the generator stands (its caller wrote the field name); bytes as sent
+     * go straight to {@code out}, the stream the generator writes to, after flushing it.
+     */
+    public abstract void write(JsonGenerator g, OutputStream out) throws IOException;
+
+    /** Parses bytes Jackson has already read once. */
+    static ObjectNode parse(byte[] bytes, int from, int length) {
+        try {
+            return (ObjectNode) TREES.readTree(bytes, from, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bytes Jackson has read once could not be read again", e);
+        }
+    }
 
     /** The object's bytes as the client sent them (already read by Jackson: valid, no duplicate keys). */
-    static final class Sent extends JsonPart implements SerializableString {
+    static final class Sent extends JsonPart {
         private final byte[] body;
         private final int start;
         private final int end;
@@ -68,11 +79,7 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
 
         @Override
         public ObjectNode tree() {
-            try {
-                return (ObjectNode) TREES.readTree(body, start, end - start);
-            } catch (IOException e) {
-                throw new UncheckedIOException("bytes Jackson has read once could not be read again", e);
-            }
+            return parse(body, start, end - start);
         }
 
         @Override
@@ -93,91 +100,16 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        public void write(JsonGenerator g) throws IOException {
-            g.writeRaw(this);
-        }
-
-        // SerializableString, as the generator reads raw bytes
-
-        @Override
-        public int appendUnquotedUTF8(byte[] buffer, int offset) {
-            int n = end - start;
-            if (offset + n > buffer.length) {
-                return -1;
-            }
-            System.arraycopy(body, start, buffer, offset, n);
-            return n;
-        }
-
-        @Override
-        public byte[] asUnquotedUTF8() {
-            return Arrays.copyOfRange(body, start, end);
-        }
-
-        @Override
-        public int writeUnquotedUTF8(OutputStream out) throws IOException {
+        public void write(JsonGenerator g, OutputStream out) throws IOException {
+            g.flush();
             out.write(body, start, end - start);
-            return end - start;
         }
 
-        @Override
-        public int putUnquotedUTF8(ByteBuffer buffer) {
-            int n = end - start;
-            if (n > buffer.remaining()) {
-                return -1;
-            }
-            buffer.put(body, start, n);
-            return n;
-        }
-
-        @Override
-        public String getValue() {
-            return new String(body, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public int charLength() {
-            return getValue().length();
-        }
-
-        @Override
-        public char[] asQuotedChars() {
-            throw new UnsupportedOperationException("raw JSON is written unquoted");
-        }
-
-        @Override
-        public byte[] asQuotedUTF8() {
-            throw new UnsupportedOperationException("raw JSON is written unquoted");
-        }
-
-        @Override
-        public int appendQuotedUTF8(byte[] buffer, int offset) {
-            throw new UnsupportedOperationException("raw JSON is written unquoted");
-        }
-
-        @Override
-        public int appendQuoted(char[] buffer, int offset) {
-            throw new UnsupportedOperationException("raw JSON is written unquoted");
-        }
-
-        @Override
-        public int appendUnquoted(char[] buffer, int offset) {
-            String value = getValue();
-            if (offset + value.length() > buffer.length) {
-                return -1;
-            }
-            value.getChars(0, value.length(), buffer, offset);
-            return value.length();
-        }
-
-        @Override
-        public int writeQuotedUTF8(OutputStream out) {
-            throw new UnsupportedOperationException("raw JSON is written unquoted");
-        }
-
-        @Override
-        public int putQuotedUTF8(ByteBuffer buffer) {
-            throw new UnsupportedOperationException("raw JSON is written unquoted");
+        /** The bytes up to {@code end} and a closing brace: what {@link WithIp} parses. */
+        ObjectNode treeClosed() {
+            byte[] closed = Arrays.copyOfRange(body, start, end + 1);
+            closed[closed.length - 1] = '}';
+            return parse(closed, 0, closed.length);
         }
     }
 
@@ -198,13 +130,9 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
 
         @Override
         public ObjectNode tree() {
-            try {
-                ObjectNode tree = (ObjectNode) TREES.readTree(head.getValue() + "}");
-                tree.put("ip", ip);
-                return tree;
-            } catch (IOException e) {
-                throw new UncheckedIOException("bytes Jackson has read once could not be read again", e);
-            }
+            ObjectNode tree = head.treeClosed();
+            tree.put("ip", ip);
+            return tree;
         }
 
         @Override
@@ -218,8 +146,8 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        public void write(JsonGenerator g) throws IOException {
-            g.writeRaw(head);
+        public void write(JsonGenerator g, OutputStream out) throws IOException {
+            head.write(g, out);
             g.writeRaw(first ? FIRST_IP_MEMBER : IP_MEMBER);
             if (ip == null) {
                 g.writeRaw(NULL);
@@ -259,7 +187,7 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        public void write(JsonGenerator g) throws IOException {
+        public void write(JsonGenerator g, OutputStream out) throws IOException {
             g.writeTree(tree);
         }
     }
