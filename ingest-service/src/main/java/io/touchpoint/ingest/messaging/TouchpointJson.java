@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,8 +83,9 @@ public final class TouchpointJson {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.setCodec(MAPPER);
             g.setRootValueSeparator(null);
+            Repeated repeated = new Repeated();
             for (Touchpoint t : touchpoints) {
-                write(g, out, t);
+                write(g, out, t, repeated);
                 g.flush();
                 prepared.add(new PreparedTouchpoint(t.messageId(), t.generatedId(), t.type(), t.customerKey(),
                         out.toByteArray()));
@@ -99,14 +101,14 @@ public final class TouchpointJson {
      * One record as a root value: the fixed parts raw, the values through the generator (strings
      * escaped, trees written), so the generator's per-field bookkeeping is skipped.
      */
-    private static void write(JsonGenerator g, OutputStream out, Touchpoint t) throws IOException {
+    private static void write(JsonGenerator g, OutputStream out, Touchpoint t, Repeated repeated) throws IOException {
         g.writeRaw(HEAD);
         g.writeString(t.messageId());
         g.writeRaw(TYPES.get(t.type()));
         string(g, EVENT, t.event());
         g.writeRaw(CHANNEL);
         g.writeRaw(CHANNELS.get(t.channel()));
-        string(g, SOURCE_ID, t.sourceId());
+        repeated.write(g, SOURCE_ID, t.sourceId(), 0);
         string(g, USER_ID, t.userId());
         string(g, ANONYMOUS_ID, t.anonymousId());
         string(g, PREVIOUS_ID, t.previousId());
@@ -116,10 +118,33 @@ public final class TouchpointJson {
         object(g, out, CONTEXT, t.context());
         object(g, out, INTEGRATIONS, t.integrations());
         string(g, ORIGINAL_TIMESTAMP, t.originalTimestamp());
-        string(g, SENT_AT, t.sentAt());
-        string(g, RECEIVED_AT, t.receivedAt());
+        repeated.write(g, SENT_AT, t.sentAt(), 1);
+        repeated.write(g, RECEIVED_AT, t.receivedAt(), 2);
         string(g, TIMESTAMP, t.timestamp());
         g.writeRaw(END);
+    }
+
+    /**
+     * Values the events of one request share (its source, its arrival, a batch's {@code sentAt}):
+     * escaped once, then written as bytes. Compared by identity: only the same String is the same value.
+     */
+    private static final class Repeated {
+        private final String[] last = new String[3];
+        private final SerializableString[] json = new SerializableString[3];
+
+        void write(JsonGenerator g, SerializableString name, String value, int slot) throws IOException {
+            if (value == null || value != last[slot]) {
+                string(g, name, value);
+                last[slot] = value;
+                json[slot] = null;
+                return;
+            }
+            if (json[slot] == null) { // seen twice: worth encoding once
+                json[slot] = raw('"' + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + '"');
+            }
+            g.writeRaw(name);
+            g.writeRaw(json[slot]);
+        }
     }
 
     private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {

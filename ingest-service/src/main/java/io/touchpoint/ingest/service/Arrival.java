@@ -47,6 +47,47 @@ public final class Arrival {
     }
 
     private String receivedAtText;
+    private String lastIp;
+    private JsonPart.Ip lastIpPart;
+
+    /** {@code ip} as {@code context.ip}, encoded once for the events of a request that share it. */
+    JsonPart.Ip ip(String ip) {
+        if (lastIpPart == null || !java.util.Objects.equals(ip, lastIp)) {
+            lastIp = ip;
+            lastIpPart = new JsonPart.Ip(ip);
+        }
+        return lastIpPart;
+    }
+
+    private String sentAtText;
+    private Instant sentAt;
+
+    /**
+     * {@code parse} of a {@code sentAt} text, once per request for the same text: a batch's
+     * {@code sentAt} applies to every item that has none of its own.
+     */
+    Instant sentAt(String text, java.util.function.Function<String, Instant> parse) {
+        if (text == null) {
+            return null;
+        }
+        if (text != sentAtText) { // the same String object: the batch's own, taken by its items
+            sentAt = parse.apply(text);
+            sentAtText = text;
+        }
+        return sentAt;
+    }
+
+    private String lastAnonymisable;
+    private String lastAnonymised;
+
+    /** {@link ClientAddress#anonymise} of {@code ip}, once for the events of a request that share it. */
+    String anonymised(String ip) {
+        if (lastAnonymised == null || !ip.equals(lastAnonymisable)) {
+            lastAnonymisable = ip;
+            lastAnonymised = ClientAddress.anonymise(ip);
+        }
+        return lastAnonymised;
+    }
 
     /**
      * A new version-4 UUID. One random draw per request, numbered per event (the number is XORed

@@ -38,8 +38,23 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
      */
     abstract String ipText();
 
-    /** This object with {@code ip} set to {@code ip} (null: JSON null). */
-    abstract JsonPart withIp(String ip);
+    /** This object with its member {@code ip} set to {@code ip}. */
+    abstract JsonPart withIp(Ip ip);
+
+    /**
+     * A value for {@code context.ip} (null: JSON null) with its JSON text, encoded once per request
+     * and address rather than once per event of a batch.
+     */
+    static final class Ip {
+        final String text;
+        private final SerializableString json;
+
+        Ip(String text) {
+            this.text = text;
+            this.json = new SerializedString(text == null ? "null"
+                    : '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"');
+        }
+    }
 
     /**
      * Writes the object where the generator stands (its caller wrote the field name); bytes as sent
@@ -88,10 +103,10 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        JsonPart withIp(String newIp) {
+        JsonPart withIp(Ip newIp) {
             if (hasIp) {
                 ObjectNode changed = tree();
-                changed.put("ip", newIp);
+                changed.put("ip", newIp.text);
                 return new Tree(changed);
             }
             // no ip member yet: the bytes as sent, the member appended before the closing brace
@@ -117,12 +132,11 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
     static final class WithIp extends JsonPart {
         private static final SerializableString IP_MEMBER = new SerializedString(",\"ip\":");
         private static final SerializableString FIRST_IP_MEMBER = new SerializedString("\"ip\":");
-        private static final SerializableString NULL = new SerializedString("null");
         private final Sent head;
         private final boolean first;
-        private final String ip;
+        private final Ip ip;
 
-        WithIp(Sent head, boolean first, String ip) {
+        WithIp(Sent head, boolean first, Ip ip) {
             this.head = head;
             this.first = first;
             this.ip = ip;
@@ -131,17 +145,17 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         @Override
         public ObjectNode tree() {
             ObjectNode tree = head.treeClosed();
-            tree.put("ip", ip);
+            tree.put("ip", ip.text);
             return tree;
         }
 
         @Override
         String ipText() {
-            return ip;
+            return ip.text;
         }
 
         @Override
-        JsonPart withIp(String newIp) {
+        JsonPart withIp(Ip newIp) {
             return new WithIp(head, first, newIp);
         }
 
@@ -149,13 +163,7 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         public void write(JsonGenerator g, OutputStream out) throws IOException {
             head.write(g, out);
             g.writeRaw(first ? FIRST_IP_MEMBER : IP_MEMBER);
-            if (ip == null) {
-                g.writeRaw(NULL);
-            } else {
-                g.writeRaw('"');
-                g.writeRaw(new String(JsonStringEncoder.getInstance().quoteAsString(ip)));
-                g.writeRaw('"');
-            }
+            g.writeRaw(ip.json);
             g.writeRaw('}');
         }
     }
@@ -180,9 +188,9 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        JsonPart withIp(String ip) {
+        JsonPart withIp(Ip ip) {
             ObjectNode changed = tree.deepCopy();
-            changed.put("ip", ip);
+            changed.put("ip", ip.text);
             return new Tree(changed);
         }
 

@@ -230,8 +230,10 @@ public final class SegmentReader {
                 if (seen == null) {
                     seen = names[depth] = new String[SMALL];
                 }
+                int hash = name.hashCode();
                 for (int i = 0; i < n; i++) {
-                    if (seen[i].equals(name)) {
+                    // Jackson hands out one String per distinct name, so == settles most; the hash, cached, the rest
+                    if (seen[i] == name || seen[i].hashCode() == hash && seen[i].equals(name)) {
                         throw duplicate(name);
                     }
                 }

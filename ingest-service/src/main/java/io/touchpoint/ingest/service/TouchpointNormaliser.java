@@ -222,7 +222,8 @@ public final class TouchpointNormaliser {
         boolean aliasUsed = call.text(Field.TIMESTAMP) == null && call.text(Field.ORIGINAL_TIMESTAMP) != null;
         String originalText = call.text(aliasUsed ? Field.ORIGINAL_TIMESTAMP : Field.TIMESTAMP);
         Instant original = timestamp(aliasUsed ? "originalTimestamp" : "timestamp", originalText);
-        Instant sentAt = timestamp("sentAt", call.text(Field.SENT_AT));
+        String sentAtText = call.text(Field.SENT_AT);
+        Instant sentAt = arrival.sentAt(sentAtText, text -> timestamp("sentAt", text));
         Instant receivedAt = arrival.receivedAt();
         Instant corrected = EventTime.corrected(receivedAt, original, sentAt);
         try {
@@ -235,8 +236,8 @@ public final class TouchpointNormaliser {
         var source = arrival.source();
         return new Touchpoint(Touchpoint.SCHEMA_VERSION, messageId, type, event, source.channel(), source.id(),
                 userId, anonymousId, previousId, groupId, call.part(Field.TRAITS), call.part(Field.PROPERTIES),
-                withClientIp(call.part(Field.CONTEXT), arrival.clientIp(), source.anonymiseIp()),
-                call.part(Field.INTEGRATIONS), EventTime.format(original, originalText), EventTime.format(sentAt),
+                withClientIp(call.part(Field.CONTEXT), arrival),
+                call.part(Field.INTEGRATIONS), EventTime.format(original, originalText), EventTime.format(sentAt, sentAtText),
                 arrival.receivedAtText(), corrected == original ? EventTime.format(original, originalText)
                         : EventTime.format(corrected), generated);
     }
@@ -246,19 +247,19 @@ public final class TouchpointNormaliser {
      * own when it sent a non-blank one, else the request's address; anonymised when the source asks
      * for it.
      */
-    static JsonPart withClientIp(JsonPart context, String clientIp, boolean anonymise) {
+    static JsonPart withClientIp(JsonPart context, Arrival arrival) {
         JsonPart result = context != null ? context : EMPTY_CONTEXT;
         String ip = result.ipText();
         boolean replaced = false;
-        if ((ip == null || ip.isBlank()) && clientIp != null) {
-            ip = clientIp;
+        if ((ip == null || ip.isBlank()) && arrival.clientIp() != null) {
+            ip = arrival.clientIp();
             replaced = true;
         }
-        if (anonymise && ip != null) {
-            ip = ClientAddress.anonymise(ip);
+        if (arrival.source().anonymiseIp() && ip != null) {
+            ip = arrival.anonymised(ip);
             replaced = true;
         }
-        return replaced ? result.withIp(ip) : result;
+        return replaced ? result.withIp(arrival.ip(ip)) : result;
     }
 
     private EventRejectedException tooLarge(int size) {
