@@ -3,14 +3,18 @@ package io.touchpoint.ingest.messaging;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.touchpoint.ingest.config.Channel;
 import io.touchpoint.ingest.service.CallType;
@@ -20,46 +24,48 @@ import io.touchpoint.ingest.service.Touchpoint;
 
 /**
  * Writes a {@link Touchpoint} as the touchpoints.v1 record, field by field in the contract's order
- * (absent values as null). The record's fixed parts are pre-encoded bytes, a string goes in as its
- * characters when it is printable ASCII without quote or backslash (what every JSON encoder writes
- * unchanged) and through Jackson's {@link JsonStringEncoder} otherwise, objects as the client's
- * bytes or as Jackson writes a tree. Not the generator: its per-value bookkeeping and buffer copies
- * cost a third of an event's reading and writing (ADR 0023). {@code ContractTest} checks the result
- * against the schema and its field list; {@code SegmentRulesTest} reads it back with Jackson.
+ * (absent values as null), with Jackson's generator; objects the client sent go in as their bytes.
+ * Streaming by hand rather than bean serialization: the reflective record accessors and property
+ * writers cost more than the rest of the record. {@code ContractTest} checks the result against the
+ * schema and its field list.
  */
 public final class TouchpointJson {
 
-    private static final byte[] HEAD = ascii("{\"schemaVersion\":" + Touchpoint.SCHEMA_VERSION + ",\"messageId\":");
-    private static final byte[] EVENT = ascii(",\"event\":");
-    private static final byte[] CHANNEL = ascii(",\"channel\":");
-    private static final byte[] SOURCE_ID = ascii(",\"sourceId\":");
-    private static final byte[] USER_ID = ascii(",\"userId\":");
-    private static final byte[] ANONYMOUS_ID = ascii(",\"anonymousId\":");
-    private static final byte[] PREVIOUS_ID = ascii(",\"previousId\":");
-    private static final byte[] GROUP_ID = ascii(",\"groupId\":");
-    private static final byte[] TRAITS = ascii(",\"traits\":");
-    private static final byte[] PROPERTIES = ascii(",\"properties\":");
-    private static final byte[] CONTEXT = ascii(",\"context\":");
-    private static final byte[] INTEGRATIONS = ascii(",\"integrations\":");
-    private static final byte[] ORIGINAL_TIMESTAMP = ascii(",\"originalTimestamp\":");
-    private static final byte[] SENT_AT = ascii(",\"sentAt\":");
-    private static final byte[] RECEIVED_AT = ascii(",\"receivedAt\":");
-    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
-    private static final byte[] NULL = ascii("null");
-    private static final Map<CallType, byte[]> TYPES = new EnumMap<>(CallType.class);
-    private static final Map<Channel, byte[]> CHANNELS = new EnumMap<>(Channel.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    // the record's fixed parts, pre-encoded: the generator escapes only the values
+    private static final SerializableString HEAD = raw("{\"schemaVersion\":" + Touchpoint.SCHEMA_VERSION + ",\"messageId\":");
+    private static final SerializableString EVENT = raw(",\"event\":");
+    private static final SerializableString CHANNEL = raw(",\"channel\":");
+    private static final SerializableString SOURCE_ID = raw(",\"sourceId\":");
+    private static final SerializableString USER_ID = raw(",\"userId\":");
+    private static final SerializableString ANONYMOUS_ID = raw(",\"anonymousId\":");
+    private static final SerializableString PREVIOUS_ID = raw(",\"previousId\":");
+    private static final SerializableString GROUP_ID = raw(",\"groupId\":");
+    private static final SerializableString TRAITS = raw(",\"traits\":");
+    private static final SerializableString PROPERTIES = raw(",\"properties\":");
+    private static final SerializableString CONTEXT = raw(",\"context\":");
+    private static final SerializableString INTEGRATIONS = raw(",\"integrations\":");
+    private static final SerializableString ORIGINAL_TIMESTAMP = raw(",\"originalTimestamp\":");
+    private static final SerializableString SENT_AT = raw(",\"sentAt\":");
+    private static final SerializableString RECEIVED_AT = raw(",\"receivedAt\":");
+    private static final SerializableString TIMESTAMP = raw(",\"timestamp\":");
+    private static final SerializableString NULL = raw("null");
+    private static final SerializableString END = raw("}");
+    private static final Map<CallType, SerializableString> TYPES = new EnumMap<>(CallType.class);
+    private static final Map<Channel, SerializableString> CHANNELS = new EnumMap<>(Channel.class);
 
     static {
         for (CallType type : CallType.values()) {
-            TYPES.put(type, ascii(",\"type\":\"" + type.wire() + "\""));
+            TYPES.put(type, raw(",\"type\":\"" + type.wire() + "\""));
         }
         for (Channel channel : Channel.values()) {
-            CHANNELS.put(channel, ascii("\"" + channel.wire() + "\""));
+            CHANNELS.put(channel, raw("\"" + channel.wire() + "\""));
         }
     }
 
-    private static byte[] ascii(String json) {
-        return json.getBytes(StandardCharsets.US_ASCII);
+    private static SerializableString raw(String json) {
+        return new SerializedString(json);
     }
 
     private TouchpointJson() {
@@ -70,17 +76,20 @@ public final class TouchpointJson {
         return prepare(List.of(t)).get(0);
     }
 
-    /** The touchpoints of one request, ready to send. */
+    /** The touchpoints of one request, ready to send, written by one generator. */
     public static List<PreparedTouchpoint> prepare(List<Touchpoint> touchpoints) {
         List<PreparedTouchpoint> prepared = new ArrayList<>(touchpoints.size());
-        Record out = new Record();
-        Repeated repeated = new Repeated();
-        try {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setCodec(MAPPER);
+            g.setRootValueSeparator(null);
+            Repeated repeated = new Repeated();
             for (Touchpoint t : touchpoints) {
-                out.reset();
-                write(out, t, repeated);
+                write(g, out, t, repeated);
+                g.flush();
                 prepared.add(new PreparedTouchpoint(t.messageId(), t.generatedId(), t.type(), t.customerKey(),
                         out.toByteArray()));
+                out.reset();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a touchpoint", e);
@@ -88,126 +97,71 @@ public final class TouchpointJson {
         return prepared;
     }
 
-    private static void write(Record out, Touchpoint t, Repeated repeated) throws IOException {
-        out.write(HEAD);
-        out.string(t.messageId());
-        out.write(TYPES.get(t.type()));
-        string(out, EVENT, t.event());
-        out.write(CHANNEL);
-        out.write(CHANNELS.get(t.channel()));
-        repeated.write(out, SOURCE_ID, t.sourceId(), 0);
-        string(out, USER_ID, t.userId());
-        string(out, ANONYMOUS_ID, t.anonymousId());
-        string(out, PREVIOUS_ID, t.previousId());
-        string(out, GROUP_ID, t.groupId());
-        object(out, TRAITS, t.traits());
-        object(out, PROPERTIES, t.properties());
-        object(out, CONTEXT, t.context());
-        object(out, INTEGRATIONS, t.integrations());
-        string(out, ORIGINAL_TIMESTAMP, t.originalTimestamp());
-        repeated.write(out, SENT_AT, t.sentAt(), 1);
-        repeated.write(out, RECEIVED_AT, t.receivedAt(), 2);
-        string(out, TIMESTAMP, t.timestamp());
-        out.write('}');
-    }
-
-    private static void string(Record out, byte[] name, String value) {
-        out.write(name);
-        if (value == null) {
-            out.write(NULL);
-        } else {
-            out.string(value);
-        }
-    }
-
-    private static void object(Record out, byte[] name, JsonPart value) throws IOException {
-        out.write(name);
-        if (value == null) {
-            out.write(NULL);
-        } else {
-            value.write(out);
-        }
+    /**
+     * One record as a root value: the fixed parts raw, the values through the generator (strings
+     * escaped, trees written), so the generator's per-field bookkeeping is skipped.
+     */
+    private static void write(JsonGenerator g, OutputStream out, Touchpoint t, Repeated repeated) throws IOException {
+        g.writeRaw(HEAD);
+        g.writeString(t.messageId());
+        g.writeRaw(TYPES.get(t.type()));
+        string(g, EVENT, t.event());
+        g.writeRaw(CHANNEL);
+        g.writeRaw(CHANNELS.get(t.channel()));
+        repeated.write(g, SOURCE_ID, t.sourceId(), 0);
+        string(g, USER_ID, t.userId());
+        string(g, ANONYMOUS_ID, t.anonymousId());
+        string(g, PREVIOUS_ID, t.previousId());
+        string(g, GROUP_ID, t.groupId());
+        object(g, out, TRAITS, t.traits());
+        object(g, out, PROPERTIES, t.properties());
+        object(g, out, CONTEXT, t.context());
+        object(g, out, INTEGRATIONS, t.integrations());
+        string(g, ORIGINAL_TIMESTAMP, t.originalTimestamp());
+        repeated.write(g, SENT_AT, t.sentAt(), 1);
+        repeated.write(g, RECEIVED_AT, t.receivedAt(), 2);
+        string(g, TIMESTAMP, t.timestamp());
+        g.writeRaw(END);
     }
 
     /**
      * Values the events of one request share (its source, its arrival, a batch's {@code sentAt}):
-     * encoded once they repeat, then copied. Compared by identity: only the same String is the same value.
+     * escaped once, then written as bytes. Compared by identity: only the same String is the same value.
      */
     private static final class Repeated {
         private final String[] last = new String[3];
-        private final byte[][] json = new byte[3][];
+        private final SerializableString[] json = new SerializableString[3];
 
-        void write(Record out, byte[] name, String value, int slot) {
-            out.write(name);
-            if (value == null) {
-                out.write(NULL);
-            } else if (value == last[slot] && json[slot] != null) {
-                out.write(json[slot]);
-            } else {
-                int from = out.length;
-                out.string(value);
-                json[slot] = value == last[slot] ? Arrays.copyOfRange(out.bytes, from, out.length) : null;
+        void write(JsonGenerator g, SerializableString name, String value, int slot) throws IOException {
+            if (value == null || value != last[slot]) {
+                string(g, name, value);
                 last[slot] = value;
+                json[slot] = null;
+                return;
             }
+            if (json[slot] == null) { // seen twice: worth encoding once
+                json[slot] = raw('"' + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + '"');
+            }
+            g.writeRaw(name);
+            g.writeRaw(json[slot]);
         }
     }
 
-    /** One record's bytes, in a buffer reused for the records of a request. */
-    private static final class Record extends OutputStream {
-        byte[] bytes = new byte[1024];
-        int length;
-
-        void reset() {
-            length = 0;
+    private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {
+        g.writeRaw(name);
+        if (value == null) {
+            g.writeRaw(NULL);
+        } else {
+            g.writeString(value);
         }
+    }
 
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, length);
-        }
-
-        private void room(int n) {
-            if (length + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
-            }
-        }
-
-        @Override
-        public void write(int b) {
-            room(1);
-            bytes[length++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            room(len);
-            System.arraycopy(b, off, bytes, length, len);
-            length += len;
-        }
-
-        @Override
-        public void write(byte[] b) {
-            write(b, 0, b.length);
-        }
-
-        /** A JSON string: plain ASCII as it is, anything else as Jackson encodes it. */
-        void string(String s) {
-            int n = s.length();
-            room(n + 2);
-            int start = length;
-            int at = start;
-            bytes[at++] = '"';
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-                    length = start + 1; // what was copied is written again, encoded
-                    write(JsonStringEncoder.getInstance().quoteAsUTF8(s));
-                    write('"');
-                    return;
-                }
-                bytes[at++] = (byte) c;
-            }
-            bytes[at++] = '"';
-            length = at;
+    private static void object(JsonGenerator g, OutputStream out, SerializableString name, JsonPart value) throws IOException {
+        g.writeRaw(name);
+        if (value == null) {
+            g.writeRaw(NULL);
+        } else {
+            value.write(g, out);
         }
     }
 }

@@ -3,10 +3,12 @@ package io.touchpoint.ingest.service;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,17 +47,20 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
      */
     static final class Ip {
         final String text;
-        private final byte[] json;
+        private final SerializableString json;
 
         Ip(String text) {
             this.text = text;
-            this.json = (text == null ? "null" : '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"')
-                    .getBytes(StandardCharsets.UTF_8);
+            this.json = new SerializedString(text == null ? "null"
+                    : '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"');
         }
     }
 
-    /** Writes the object to a record (its caller wrote the member's name): bytes as sent, or the tree as Jackson writes it. */
-    public abstract void write(OutputStream out) throws IOException;
+    /**
+     * Writes the object where the generator stands (its caller wrote the field name); bytes as sent
+     * go straight to {@code out}, the stream the generator writes to, after flushing it.
+     */
+    public abstract void write(JsonGenerator g, OutputStream out) throws IOException;
 
     /** Parses bytes Jackson has already read once. */
     static ObjectNode parse(byte[] bytes, int from, int length) {
@@ -110,7 +115,8 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        public void write(OutputStream out) throws IOException {
+        public void write(JsonGenerator g, OutputStream out) throws IOException {
+            g.flush();
             out.write(body, start, end - start);
         }
 
@@ -124,8 +130,8 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
 
     /** An object as sent, without its closing brace, then an {@code ip} member it did not have. */
     static final class WithIp extends JsonPart {
-        private static final byte[] IP_MEMBER = ",\"ip\":".getBytes(StandardCharsets.US_ASCII);
-        private static final byte[] FIRST_IP_MEMBER = "\"ip\":".getBytes(StandardCharsets.US_ASCII);
+        private static final SerializableString IP_MEMBER = new SerializedString(",\"ip\":");
+        private static final SerializableString FIRST_IP_MEMBER = new SerializedString("\"ip\":");
         private final Sent head;
         private final boolean first;
         private final Ip ip;
@@ -154,11 +160,11 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        public void write(OutputStream out) throws IOException {
-            head.write(out);
-            out.write(first ? FIRST_IP_MEMBER : IP_MEMBER);
-            out.write(ip.json);
-            out.write('}');
+        public void write(JsonGenerator g, OutputStream out) throws IOException {
+            head.write(g, out);
+            g.writeRaw(first ? FIRST_IP_MEMBER : IP_MEMBER);
+            g.writeRaw(ip.json);
+            g.writeRaw('}');
         }
     }
 
@@ -189,8 +195,8 @@ public abstract sealed class JsonPart permits JsonPart.Sent, JsonPart.WithIp, Js
         }
 
         @Override
-        public void write(OutputStream out) throws IOException {
-            out.write(TREES.writeValueAsBytes(tree));
+        public void write(JsonGenerator g, OutputStream out) throws IOException {
+            g.writeTree(tree);
         }
     }
 }
