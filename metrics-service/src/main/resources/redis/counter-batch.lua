@@ -49,7 +49,7 @@ local P      -- the target generation's prefix of this part: 'tp:metrics:g<N>:{<
 local cache  -- per target: what this call read or wrote, so a customer's keys are read once per batch
 
 local function new_cache()
-  return { fate = {}, state = {}, dropped = {}, checked = {}, ident = {} }
+  return { fate = {}, state = {}, dropped = {}, checked = {}, checked_days = {}, ident = {} }
 end
 
 -- ---- markers, aliases, erasures (both parts) ----
@@ -106,7 +106,8 @@ end
 
 -- ---- counter deltas: per record, merged into the batch's and written once per field at the end ----
 
-local function add(deltas, key, field, delta)
+-- A counter key is checked once per call: a record that meets one of another type fails before it writes.
+local function check_counter_key(key)
   if not cache.checked[key] then
     local t = redis.call('TYPE', key)
     t = type(t) == 'table' and t.ok or t
@@ -115,6 +116,11 @@ local function add(deltas, key, field, delta)
     end
     cache.checked[key] = true
   end
+end
+
+-- People part: deltas[key][field].
+local function add(deltas, key, field, delta)
+  check_counter_key(key)
   local fields = deltas[key]
   if not fields then
     fields = {}
@@ -136,14 +142,117 @@ local function merge_deltas(into, from)
   end
 end
 
+local function write_deltas(key, fields)
+  for field, delta in pairs(fields) do
+    if delta ~= 0 then
+      redis.call('HINCRBY', key, field, string.format('%d', delta))
+    end
+  end
+end
+
 local function flush(deltas)
   for key, fields in pairs(deltas) do
-    for field, delta in pairs(fields) do
-      if delta ~= 0 then
-        redis.call('HINCRBY', key, field, string.format('%d', delta))
+    write_deltas(key, fields)
+  end
+end
+
+-- Funnel part: cells[day][channel][step] = { entered, converted, dropped, ttcms, ttc = { [bucket] = n } }, the
+-- step's counters in the bucket of its entry day and channel. Field names are built only when the call writes
+-- (flush_cells), for what did not cancel: a change is "subtract the old contribution, add the new", and most of
+-- it cancels.
+local CELL_COUNTS = { 'entered', 'converted', 'dropped', 'ttcms' }
+
+local function cell(cells, day, channel, i)
+  local by_channel = cells[day]
+  if not by_channel then
+    if not cache.checked_days[day] then
+      check_counter_key(P .. 'total')
+      check_counter_key(P .. 'day:' .. day)
+      cache.checked_days[day] = true
+    end
+    by_channel = {}
+    cells[day] = by_channel
+  end
+  local steps = by_channel[channel]
+  if not steps then
+    steps = {}
+    by_channel[channel] = steps
+  end
+  local c = steps[i]
+  if not c then
+    c = { entered = 0, converted = 0, dropped = 0, ttcms = 0 }
+    steps[i] = c
+  end
+  return c
+end
+
+local function merge_cells(into, from)
+  for day, by_channel in pairs(from) do
+    local into_day = into[day]
+    if not into_day then
+      into_day = {}
+      into[day] = into_day
+    end
+    for channel, steps in pairs(by_channel) do
+      local into_steps = into_day[channel]
+      if not into_steps then
+        into_steps = {}
+        into_day[channel] = into_steps
+      end
+      for i, c in pairs(steps) do
+        local t = into_steps[i]
+        if not t then
+          into_steps[i] = c
+        else
+          for _, name in ipairs(CELL_COUNTS) do
+            t[name] = t[name] + c[name]
+          end
+          if c.ttc then
+            t.ttc = t.ttc or {}
+            for b, n in pairs(c.ttc) do
+              t.ttc[b] = (t.ttc[b] or 0) + n
+            end
+          end
+        end
       end
     end
   end
+end
+
+-- Each step counter goes to the all-time hash and the day's, plain and per channel (`<field>:<channel>`).
+local function flush_cells(cells)
+  local fields = funnel.fields
+  local total = {}
+  local function inc(day_fields, field, channel, n)
+    local per_channel = field .. channel
+    day_fields[field] = (day_fields[field] or 0) + n
+    day_fields[per_channel] = (day_fields[per_channel] or 0) + n
+    total[field] = (total[field] or 0) + n
+    total[per_channel] = (total[per_channel] or 0) + n
+  end
+  for day, by_channel in pairs(cells) do
+    local day_fields = {}
+    for channel, steps in pairs(by_channel) do
+      local ch = ':' .. channel
+      for i, c in pairs(steps) do
+        local f = fields[i]
+        for _, name in ipairs(CELL_COUNTS) do
+          if c[name] ~= 0 then
+            inc(day_fields, f[name], ch, c[name])
+          end
+        end
+        if c.ttc then
+          for b, n in pairs(c.ttc) do
+            if n ~= 0 then
+              inc(day_fields, f.ttc .. b, ch, n)
+            end
+          end
+        end
+      end
+    end
+    write_deltas(P .. 'day:' .. day, day_fields)
+  end
+  write_deltas(P .. 'total', total)
 end
 
 -- ---- stage entries (both parts): stage -> <at ms>|<UTC day>|<channel> of the first entry ----
@@ -202,36 +311,25 @@ end
 -- or later; else dropped when the sweep found its conversion window passed. A step's contribution depends on
 -- its own entry, the next step's and its dropped mark only, so a change to one stage needs only the steps
 -- `from`..`to` (the stage's and the one before it); nil: all.
-local function contribute(deltas, state, dropped, sign, from, to)
-  local stages, fields = funnel.stages, funnel.fields
+local function contribute(cells, state, dropped, sign, from, to)
+  local stages = funnel.stages
   for i = from or 1, to or #stages do
     local stage = stages[i]
     local e = state[stage]
     if e then
-      local f = fields[i]
+      local c = cell(cells, e.day, e.channel, i)
+      c.entered = c.entered + sign
       local next_stage = stages[i + 1]
       local following = next_stage and state[next_stage]
-      local total, day, channel = P .. 'total', P .. 'day:' .. e.day, ':' .. e.channel
-      add(deltas, total, f.entered, sign)
-      add(deltas, total, f.entered .. channel, sign)
-      add(deltas, day, f.entered, sign)
-      add(deltas, day, f.entered .. channel, sign)
       if following and e.at <= following.at then
         local ttc_ms = following.at - e.at
-        local bucket = f.ttc .. ttc_bucket(ttc_ms / 1000)
-        for _, key in ipairs({ total, day }) do
-          add(deltas, key, f.converted, sign)
-          add(deltas, key, f.converted .. channel, sign)
-          add(deltas, key, bucket, sign)
-          add(deltas, key, bucket .. channel, sign)
-          add(deltas, key, f.ttcms, sign * ttc_ms)
-          add(deltas, key, f.ttcms .. channel, sign * ttc_ms)
-        end
+        local bucket = ttc_bucket(ttc_ms / 1000)
+        c.converted = c.converted + sign
+        c.ttcms = c.ttcms + sign * ttc_ms
+        c.ttc = c.ttc or {}
+        c.ttc[bucket] = (c.ttc[bucket] or 0) + sign
       elseif next_stage and dropped[stage] then
-        for _, key in ipairs({ total, day }) do
-          add(deltas, key, f.dropped, sign)
-          add(deltas, key, f.dropped .. channel, sign)
-        end
+        c.dropped = c.dropped + sign
       end
     end
   end
@@ -656,6 +754,10 @@ elseif CALL ~= 'sweep' or not funnel then
   return redis.error_reply('unknown call ' .. tostring(CALL) .. ' for part ' .. tostring(PART))
 end
 
+local merge, write_all = merge_deltas, flush
+if funnel then
+  merge, write_all = merge_cells, flush_cells
+end
 local reply = nil
 for _, anchor in ipairs(KEYS) do
   if redis.call('EXISTS', anchor) == 0 then
@@ -675,7 +777,7 @@ for _, anchor in ipairs(KEYS) do
           ok, result = true, 'skipped'
         end
         if ok then
-          merge_deltas(batch, deltas)
+          merge(batch, deltas)
         else
           if r.marked then
             redis.call('DEL', marker(r))
@@ -689,7 +791,7 @@ for _, anchor in ipairs(KEYS) do
     else
       results[2] = tostring(funnel_sweep(tonumber(ARGV[5]), tonumber(ARGV[6]), batch))
     end
-    flush(batch)
+    write_all(batch)
     if not reply then
       reply = results
     end
